@@ -34,7 +34,10 @@ DZ_API unsigned dz_name_labels(const uint8_t *name);
  *
  * A name not ending in an unescaped dot is relative and gets \p origin
  * appended (error DZ_ESYNTAX if \p origin is NULL). "@" is NOT handled here
- * (that is zone-file syntax). "." is the root.
+ * (that is zone-file syntax). "." is the root. An empty string, an empty
+ * label ("a..b", ".a") and \DDD > 255 are DZ_ESYNTAX; every other octet is
+ * taken literally (tokenizing is the caller's job). \p dst is written only
+ * on success and may be \p origin itself.
  *
  * \param dst     output, at least DZ_NAME_MAXLEN octets
  * \return length written (> 0), or DZ_ESYNTAX, DZ_ELABEL, DZ_ENAMELEN
@@ -53,10 +56,13 @@ DZ_API int dz_name_to_str(char *dst, size_t dstlen, const uint8_t *name);
 /*!
  * \brief Read a possibly compressed name from a message.
  *
- * Pointers must point backwards (strictly before the current label), never
- * into the 12-octet header, and never outside \p pkt; at most
- * DZ_NAME_MAXLABELS pointers are followed. On success \p *pos moves past the
- * name's encoding in place (past the first pointer, if any).
+ * Pointers must point backwards: strictly before the start of the label
+ * sequence being read (so before the pointer itself and before every
+ * position already visited, which rules out loops), never into the 12-octet
+ * header, and never outside \p pkt; at most DZ_NAME_MAXLABELS pointers are
+ * followed. Uncompressed names may start anywhere, even at offset 0. On
+ * success \p *pos moves past the name's encoding in place (past the first
+ * pointer, if any); on error \p dst and \p *pos are untouched.
  *
  * \param dst  output, at least DZ_NAME_MAXLEN octets
  * \return uncompressed length (> 0), or DZ_ETRUNC, DZ_EPTR, DZ_ELABEL,
