@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Unit tests for lib/wire/compr: pointer targets, case-insensitive reuse, 14-bit limit, rollback by count. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/util/errcode.h"
+#include "lib/wire/compr.h"
+#include "lib/wire/name.h"
+
+/* A buffer big enough to test offsets past 0x3FFF. */
+static uint8_t pkt[0x4400];
+
+/* Wire form of a dotted absolute name without escapes (test input only). */
+static const uint8_t *W(const char *s, uint8_t *buf)
+{
+	size_t w = 0;
+	while (*s != '\0' && !(s[0] == '.' && s[1] == '\0')) {
+		const char *dot = strchr(s, '.');
+		size_t n = (size_t)(dot - s);
+		buf[w++] = (uint8_t)n;
+		memcpy(buf + w, s, n);
+		w += n;
+		s = dot + 1;
+	}
+	buf[w] = 0;
+	return buf;
+}
+
+static int put(dz_compr_t *c, size_t pos, const char *name, bool compress)
+{
+	uint8_t b[DZ_NAME_MAXLEN];
+	return dz_compr_put_name(c, pkt, sizeof(pkt), pos, W(name, b),
+	                         compress);
+}
+
+static void compr_first_name_is_written_whole_and_remembered(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	assert_int_equal(put(&c, 12, "www.example.com.", true), 17);
+	assert_memory_equal(pkt + 12, "\3www\7example\3com\0", 17);
+	/* Every label but the root is a target. */
+	assert_int_equal(c.count, 3);
+	assert_int_equal(c.offset[0], 12);
+	assert_int_equal(c.offset[1], 16);
+	assert_int_equal(c.offset[2], 24);
+}
+
+static void compr_equal_name_becomes_pointer_to_first(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	assert_int_equal(put(&c, 12, "www.example.com.", true), 17);
+	assert_int_equal(put(&c, 29, "www.example.com.", true), 2);
+	assert_memory_equal(pkt + 29, "\xC0\x0C", 2);
+	assert_int_equal(c.count, 3);
+}
+
+static void compr_uses_longest_suffix(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "www.example.com.", true);
+	assert_int_equal(put(&c, 29, "mail.example.com.", true), 7);
+	assert_memory_equal(pkt + 29, "\4mail\xC0\x10", 7);
+	/* The new literal label is a target too. */
+	assert_int_equal(c.count, 4);
+	assert_int_equal(c.offset[3], 29);
+	assert_int_equal(put(&c, 36, "a.mail.example.com.", true), 4);
+	assert_memory_equal(pkt + 36, "\1a\xC0\x1D", 4);
+}
+
+static void compr_matches_case_insensitively(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "www.Example.COM.", true);
+	assert_int_equal(put(&c, 29, "WWW.EXAMPLE.com.", true), 2);
+	assert_memory_equal(pkt + 29, "\xC0\x0C", 2);
+	assert_int_equal(put(&c, 31, "ftp.eXaMpLe.cOm.", true), 6);
+	assert_memory_equal(pkt + 31, "\3ftp\xC0\x10", 6);
+}
+
+static void compr_does_not_confuse_different_labels(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "example.com.", true);
+	assert_int_equal(put(&c, 25, "example.org.", true), 13);
+	assert_int_equal(put(&c, 38, "examplf.com.", true), 10);
+	assert_memory_equal(pkt + 38, "\7examplf\xC0\x14", 10);
+}
+
+static void compr_off_writes_whole_name_and_adds_no_target(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "example.com.", true);
+	assert_int_equal(put(&c, 25, "www.example.com.", false), 17);
+	assert_memory_equal(pkt + 25, "\3www\7example\3com\0", 17);
+	assert_int_equal(c.count, 2);
+	/* A NULL table writes literally too. */
+	assert_int_equal(put(NULL, 42, "example.com.", true), 13);
+}
+
+static void compr_root_is_one_octet_never_a_pointer(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "example.", true);
+	assert_int_equal(put(&c, 21, ".", true), 1);
+	assert_int_equal(pkt[21], 0);
+	assert_int_equal(c.count, 1);
+}
+
+static void compr_never_points_beyond_0x3fff(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	/* "\3www" at 0x3FFB fits, "\7example" at 0x3FFF fits, "\3com" at
+	 * 0x4007 does not: only offsets below 0x4000 are remembered. */
+	assert_int_equal(put(&c, 0x3FFB, "www.example.com.", true), 17);
+	assert_int_equal(c.count, 2);
+	assert_int_equal(c.offset[0], 0x3FFB);
+	assert_int_equal(c.offset[1], 0x3FFF);
+	assert_int_equal(put(&c, 0x4100, "example.com.", true), 2);
+	assert_memory_equal(pkt + 0x4100, "\xFF\xFF", 2);
+	/* "com." alone has no target: written whole. */
+	assert_int_equal(put(&c, 0x4200, "com.", true), 5);
+	assert_int_equal(put(&c, 0x4300, "other.net.", true), 11);
+	assert_int_equal(c.count, 2);
+}
+
+static void compr_fails_with_espace_and_table_unchanged(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	uint8_t b[DZ_NAME_MAXLEN];
+	dz_compr_init(&c, pkt);
+	memset(pkt, 0xEE, 64);
+	assert_int_equal(dz_compr_put_name(&c, pkt, 20, 12,
+	                                   W("www.example.com.", b), true),
+	                 DZ_ESPACE);
+	assert_int_equal(c.count, 0);
+	assert_int_equal(pkt[12], 0xEE);
+	/* Exactly enough space works. */
+	assert_int_equal(dz_compr_put_name(&c, pkt, 29, 12, b, true), 17);
+	/* A pointer needs 2 octets. */
+	assert_int_equal(dz_compr_put_name(&c, pkt, 30, 29, b, true),
+	                 DZ_ESPACE);
+	assert_int_equal(dz_compr_put_name(&c, pkt, 31, 29, b, true), 2);
+	/* pos beyond cap. */
+	assert_int_equal(dz_compr_put_name(&c, pkt, 10, 12, b, true),
+	                 DZ_ESPACE);
+}
+
+static void compr_full_table_still_writes_names(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	char name[32];
+	size_t pos = 12;
+	dz_compr_init(&c, pkt);
+	for (int i = 0; i < DZ_COMPR_MAX + 10; i++) {
+		snprintf(name, sizeof(name), "n%03d.", i);
+		int n = put(&c, pos, name, true);
+		assert_int_equal(n, 6);
+		pos += (size_t)n;
+	}
+	assert_int_equal(c.count, DZ_COMPR_MAX);
+	/* An early name is still found; a late one was never remembered. */
+	assert_int_equal(put(&c, pos, "n000.", true), 2);
+	snprintf(name, sizeof(name), "n%03d.", DZ_COMPR_MAX + 5);
+	assert_int_equal(put(&c, pos, name, true), 6);
+}
+
+static void compr_rfc1035_example_offsets(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	/* RFC 1035 §4.1.4: F.ISI.ARPA at 20, FOO.F.ISI.ARPA at 40 and ARPA
+	 * at 64 become a literal name, FOO + pointer to 20, pointer to 26. */
+	assert_int_equal(put(&c, 20, "F.ISI.ARPA.", true), 12);
+	assert_int_equal(put(&c, 40, "FOO.F.ISI.ARPA.", true), 6);
+	assert_memory_equal(pkt + 40, "\3FOO\xC0\x14", 6);
+	assert_int_equal(put(&c, 64, "ARPA.", true), 2);
+	assert_memory_equal(pkt + 64, "\xC0\x1A", 2);
+	assert_int_equal(put(&c, 92, ".", true), 1);
+}
+
+static void compr_follows_pointers_of_earlier_names(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "example.com.", true);
+	put(&c, 25, "www.example.com.", true); /* \3www + ptr 12 */
+	/* Matching "www.example.com." at 25 goes through its pointer. */
+	assert_int_equal(put(&c, 31, "a.www.example.com.", true), 4);
+	assert_memory_equal(pkt + 31, "\1a\xC0\x19", 4);
+}
+
+static void compr_count_restore_rolls_back_targets(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "example.com.", true);
+	uint16_t mark = c.count;
+	put(&c, 25, "new.example.com.", true);
+	c.count = mark; /* the renderer's rollback */
+	memset(pkt + 25, 0, 6);
+	assert_int_equal(put(&c, 25, "new.example.com.", true), 6);
+	assert_memory_equal(pkt + 25, "\3new\xC0\x0C", 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(compr_first_name_is_written_whole_and_remembered),
+		cmocka_unit_test(compr_equal_name_becomes_pointer_to_first),
+		cmocka_unit_test(compr_uses_longest_suffix),
+		cmocka_unit_test(compr_matches_case_insensitively),
+		cmocka_unit_test(compr_does_not_confuse_different_labels),
+		cmocka_unit_test(compr_off_writes_whole_name_and_adds_no_target),
+		cmocka_unit_test(compr_root_is_one_octet_never_a_pointer),
+		cmocka_unit_test(compr_never_points_beyond_0x3fff),
+		cmocka_unit_test(compr_fails_with_espace_and_table_unchanged),
+		cmocka_unit_test(compr_full_table_still_writes_names),
+		cmocka_unit_test(compr_rfc1035_example_offsets),
+		cmocka_unit_test(compr_follows_pointers_of_earlier_names),
+		cmocka_unit_test(compr_count_restore_rolls_back_targets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
