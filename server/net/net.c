@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Life cycle of the network layer (new, start, stop, free), streams and counters. */
+#include "server/net/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/util/errcode.h"
+#include "server/net/net_internal.h"
+
+static void apply_defaults(net_config_t *c)
+{
+	if (c->udp_workers == 0) {
+		c->udp_workers = NET_UDP_WORKERS_DEFAULT;
+	}
+	if (c->tcp_idle_ms == 0) {
+		c->tcp_idle_ms = NET_TCP_IDLE_DEFAULT_MS;
+	}
+	if (c->tcp_max_conns == 0) {
+		c->tcp_max_conns = NET_TCP_MAX_CONNS_DEFAULT;
+	}
+	if (c->tcp_write_max == 0) {
+		c->tcp_write_max = NET_TCP_WRITE_MAX_DEFAULT;
+	}
+}
+
+int net_new(uv_loop_t *loop, const net_config_t *conf, net_t **out)
+{
+	if (loop == NULL || conf == NULL || conf->handler == NULL) {
+		return DZ_EINVAL;
+	}
+	/* net_t holds cache-line aligned counters: allocate it aligned. */
+	size_t size = (sizeof(net_t) + 63) & ~(size_t)63;
+	net_t *net = aligned_alloc(64, size);
+	if (net == NULL) {
+		return DZ_ENOMEM;
+	}
+	memset(net, 0, sizeof(*net));
+	net->scratch = malloc(NET_TCP_PREFIX + NET_MSG_MAX);
+	if (net->scratch == NULL) {
+		free(net);
+		return DZ_ENOMEM;
+	}
+	net->loop = loop;
+	net->conf = *conf;
+	apply_defaults(&net->conf);
+	net->wake[0] = -1;
+	net->wake[1] = -1;
+	*out = net;
+	return DZ_OK;
+}
+
+/* The TCP side runs on the loop thread: it gets the id after the workers. */
+static int make_tcp_ctx(net_t *net)
+{
+	if (net->conf.worker_init == NULL) {
+		return DZ_OK;
+	}
+	int rc = net->conf.worker_init(net->conf.ctx, net->conf.udp_workers,
+	                               &net->tcp_ctx);
+	if (rc == DZ_OK) {
+		net->tcp_ctx_made = true;
+	}
+	return rc;
+}
+
+int net_start(net_t *net)
+{
+	if (net->state != NET_STATE_BOUND) {
+		return DZ_EINVAL;
+	}
+	net->state = NET_STATE_RUNNING;
+	int rc = make_tcp_ctx(net);
+	if (rc == DZ_OK) {
+		rc = net_udp_start(net);
+	}
+	if (rc == DZ_OK) {
+		rc = net_tcp_start(net);
+	}
+	if (rc != DZ_OK) {
+		net_stop(net);
+	}
+	return rc;
+}
+
+void net_stop(net_t *net)
+{
+	switch (net->state) {
+	case NET_STATE_BOUND:
+		net_close_fds(net);
+		break;
+	case NET_STATE_RUNNING:
+		net_udp_stop(net);
+		net_tcp_stop(net);
+		/* Sockets not yet handed to libuv (a failed start). */
+		net_close_fds(net);
+		break;
+	default:
+		break;
+	}
+	if (net->state != NET_STATE_NEW) {
+		net->state = NET_STATE_STOPPED;
+	}
+}
+
+void net_free(net_t *net)
+{
+	if (net == NULL) {
+		return;
+	}
+	net_stop(net);
+	/* Close callbacks touch our memory: let them run before it goes. */
+	while (net->handles_open > 0) {
+		(void)uv_run(net->loop, UV_RUN_NOWAIT);
+	}
+	net_udp_free(net);
+	if (net->tcp_ctx_made && net->conf.worker_fini != NULL) {
+		net->conf.worker_fini(net->conf.ctx, net->tcp_ctx);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (net->wake[i] >= 0) {
+			close(net->wake[i]);
+		}
+	}
+	free(net->ls);
+	free(net->udp_fds);
+	free(net->scratch);
+	free(net);
+}
+
+int net_query_set_stream(net_query_t *q, net_stream_next_t next,
+                         net_stream_free_t fini, void *sctx)
+{
+	if (q->transport != NET_TCP || next == NULL) {
+		return q->transport != NET_TCP ? DZ_ENOTSUP : DZ_EINVAL;
+	}
+	if (q->stream_next != NULL) {
+		return DZ_EEXIST;
+	}
+	q->stream_next = next;
+	q->stream_free = fini;
+	q->stream_ctx = sctx;
+	return DZ_OK;
+}
+
+static uint64_t load(const atomic_uint_fast64_t *c)
+{
+	return atomic_load_explicit(c, memory_order_relaxed);
+}
+
+void net_stats_get(const net_t *net, net_stats_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	net_udp_stats(net, &out->transport[NET_UDP]);
+	out->transport[NET_TCP].received = load(&net->tcp_stats.received);
+	out->transport[NET_TCP].sent = load(&net->tcp_stats.sent);
+	out->transport[NET_TCP].dropped = load(&net->tcp_stats.dropped);
+	out->tcp_accepted = load(&net->tcp_accepted);
+	out->tcp_refused = load(&net->tcp_refused);
+	out->tcp_timeouts = load(&net->tcp_timeouts);
+	out->tcp_open = load(&net->tcp_open);
+}

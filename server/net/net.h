@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The daemon's network layer: UDP worker threads and libuv TCP that move DNS messages to and from one handler. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct uv_loop_s;
+
+/* An instance of the network layer: listeners, UDP workers, TCP connections. */
+typedef struct net net_t;
+
+typedef enum { NET_UDP = 0, NET_TCP, NET_TRANSPORT_COUNT } net_transport_t;
+
+/* Largest DNS message on either transport (TCP's length prefix: 16 bits). */
+#define NET_MSG_MAX 65535
+
+/*
+ * Handler return value meaning "this query is answered by a stream of
+ * messages registered with net_query_set_stream()" (TCP only). It is larger
+ * than any message length, so it cannot be confused with one.
+ */
+#define NET_STREAM (NET_MSG_MAX + 1)
+
+/* Defaults used when the matching net_config_t field is 0. */
+#define NET_UDP_WORKERS_DEFAULT 1
+#define NET_TCP_IDLE_DEFAULT_MS 10000
+#define NET_TCP_MAX_CONNS_DEFAULT 512
+#define NET_TCP_WRITE_MAX_DEFAULT (256 * 1024)
+
+/*
+ * Produce the next message of a stream (a zone transfer, say) into \p buf of
+ * \p cap bytes. Returns its length (> 0), 0 when the stream is finished, or a
+ * negative status to abort (the connection is then closed).
+ */
+typedef int (*net_stream_next_t)(void *sctx, uint8_t *buf, size_t cap);
+/* Release a stream's context; called once for every registered stream. */
+typedef void (*net_stream_free_t)(void *sctx);
+
+/*
+ * One received message, as the handler sees it. Everything is borrowed for
+ * the duration of the handler call only. The handler writes its answer into
+ * resp (resp_cap bytes: always NET_MSG_MAX; the handler picks the real limit
+ * from EDNS on UDP) and returns its length.
+ */
+typedef struct {
+	const uint8_t *req;
+	size_t req_len;
+	const struct sockaddr *peer;  /* the client */
+	const struct sockaddr *local; /* address the query was sent to */
+	net_transport_t transport;
+	uint8_t *resp;
+	size_t resp_cap;
+	void *worker_ctx; /* what net_worker_init_t made for this thread */
+	/* Private: set through net_query_set_stream(). */
+	net_stream_next_t stream_next;
+	net_stream_free_t stream_free;
+	void *stream_ctx;
+} net_query_t;
+
+/*
+ * Answer one query. Returns the response length (1..resp_cap), 0 to send
+ * nothing, a negative status on error (nothing is sent either; counted as
+ * dropped), or NET_STREAM after net_query_set_stream(). Called concurrently
+ * from every UDP worker and from the TCP loop thread, each with its own
+ * worker_ctx; it must not block.
+ */
+typedef int (*net_handler_t)(void *ctx, net_query_t *q);
+
+/*
+ * Make the per-thread context of thread \p id (UDP workers are 0..n-1, the
+ * TCP loop thread is n). Returns DZ_OK or a negative status.
+ */
+typedef int (*net_worker_init_t)(void *ctx, unsigned id, void **worker_ctx);
+typedef void (*net_worker_fini_t)(void *ctx, void *worker_ctx);
+
+typedef struct {
+	net_handler_t handler;         /* required */
+	void *ctx;                     /* passed to every callback */
+	net_worker_init_t worker_init; /* optional */
+	net_worker_fini_t worker_fini; /* optional */
+	unsigned udp_workers;          /* UDP threads; 0: default */
+	unsigned tcp_idle_ms;   /* close idle TCP connections; 0: default */
+	unsigned tcp_max_conns; /* beyond it, accept and close; 0: default */
+	size_t tcp_write_max;   /* stop reading a client with more unsent; 0:
+	                           default */
+} net_config_t;
+
+/* Counters of one transport. */
+typedef struct {
+	uint64_t received; /* messages handed to the handler */
+	uint64_t sent;     /* responses handed to the kernel */
+	uint64_t dropped;  /* queries not answered, responses not sent */
+} net_counters_t;
+
+typedef struct {
+	net_counters_t transport[NET_TRANSPORT_COUNT];
+	uint64_t tcp_accepted; /* connections accepted and served */
+	uint64_t tcp_refused;  /* connections closed at once: over the limit */
+	uint64_t tcp_timeouts; /* connections closed for being idle */
+	uint64_t tcp_open;     /* connections open now */
+} net_stats_t;
+
+/*
+ * Create a network layer that will run TCP on \p loop (which the caller owns
+ * and runs). \p conf is copied. Returns DZ_OK, DZ_EINVAL (no handler) or
+ * DZ_ENOMEM.
+ */
+int net_new(struct uv_loop_s *loop, const net_config_t *conf, net_t **out);
+
+/*
+ * Open the UDP sockets (one per worker per address, SO_REUSEPORT) and the TCP
+ * listener of every address in \p addrs (ports included; port 0 picks one
+ * free port shared by UDP and TCP). Call once, before dropping privileges.
+ * On failure nothing stays open, and \p err (if not NULL) gets a line like
+ * "bind udp 127.0.0.1#53: Address already in use". Returns DZ_OK, -errno,
+ * or DZ_EINVAL (called twice, empty list, not an IP address).
+ */
+int net_bind(net_t *net, const struct sockaddr_storage *addrs, size_t naddrs,
+             char *err, size_t errlen);
+
+/* The address listener \p i is bound to (port 0 resolved). DZ_ENOENT if none.
+ */
+int net_bound_addr(const net_t *net, size_t i, struct sockaddr_storage *out);
+
+/*
+ * Make the worker contexts, start the UDP threads and listen for TCP on the
+ * loop. Call from the loop's thread after net_bind(). Returns DZ_OK or a
+ * negative status (then nothing is running).
+ */
+int net_start(net_t *net);
+
+/*
+ * Stop serving: the UDP threads are woken and joined (bounded: they wait in
+ * poll(2)), listeners and TCP connections are closed and their streams freed.
+ * The closes complete as the loop runs; net_free() finishes them. Call from
+ * the loop's thread. Idempotent.
+ */
+void net_stop(net_t *net);
+
+/*
+ * Stop if needed, let the loop finish closing this layer's handles (it runs
+ * uv_run(UV_RUN_NOWAIT) until they are closed), release the worker contexts
+ * and free \p net. NULL is a no-op.
+ */
+void net_free(net_t *net);
+
+/*
+ * Register the stream that answers \p q (TCP only) and make the handler return
+ * NET_STREAM. From then on the network layer owns \p sctx: it calls \p next
+ * each time the connection can take another message and \p fini once at the
+ * end (also when the connection closes early or the handler returns something
+ * else). While a stream runs, later queries on that connection wait.
+ * Returns DZ_OK, DZ_ENOTSUP on UDP, DZ_EEXIST if one is already registered.
+ */
+int net_query_set_stream(net_query_t *q, net_stream_next_t next,
+                         net_stream_free_t fini, void *sctx);
+
+/* Sum the per-thread counters (relaxed reads: a snapshot, not a barrier). */
+void net_stats_get(const net_t *net, net_stats_t *out);
