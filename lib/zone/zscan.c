@@ -28,6 +28,11 @@ static const uint8_t cls[256] = {
 
 void dz__zscan_init(dz__zscan_t *s, const char *buf, size_t len)
 {
+	/* An empty input may come as NULL; NULL + 0 is undefined in C. */
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
 	s->p = buf;
 	s->end = buf + len;
 	s->line_start = buf;
