@@ -11,6 +11,7 @@
 #define U16 DZ__RDF_U16
 #define U32 DZ__RDF_U32
 #define STR DZ__RDF_STR
+#define ALG DZ__RDF_ALG
 
 #define C1035 (DZ__RD_COMPRESS | DZ__RD_DECOMPRESS | DZ__RD_LOWER)
 #define DLOW (DZ__RD_DECOMPRESS | DZ__RD_LOWER)
@@ -29,6 +30,7 @@ static const dz__rdesc_t descs[] = {
         {DZ_RR_MG, C1035, {N}},
         {DZ_RR_MR, C1035, {N}},
         {DZ_RR_NULL, DZ__RD_GENERIC, {DZ__RDF_ANY}},
+        {DZ_RR_WKS, 0, {DZ__RDF_A, DZ__RDF_WKSPROTO, DZ__RDF_WKSMAP}},
         {DZ_RR_PTR, C1035, {N}},
         {DZ_RR_HINFO, 0, {STR, STR}},
         {DZ_RR_MINFO, C1035, {N, N}},
@@ -39,25 +41,31 @@ static const dz__rdesc_t descs[] = {
         {DZ_RR_RT, DLOW, {U16, N}},
         {DZ_RR_SIG,
          DLOW,
-         {DZ__RDF_TYPE, U8, U8, U32, DZ__RDF_TIME, DZ__RDF_TIME, U16, N,
+         {DZ__RDF_TYPE, ALG, U8, U32, DZ__RDF_TIME, DZ__RDF_TIME, U16, N,
           DZ__RDF_B64}},
-        {DZ_RR_KEY, 0, {U16, U8, U8, DZ__RDF_B64}},
+        {DZ_RR_KEY, 0, {U16, U8, ALG, DZ__RDF_B64}},
         {DZ_RR_PX, DLOW, {U16, N, N}},
         {DZ_RR_AAAA, 0, {DZ__RDF_AAAA}},
+        {DZ_RR_LOC, 0, {DZ__RDF_LOC}},
         {DZ_RR_SRV, DLOW, {U16, U16, U16, N}},
         {DZ_RR_NAPTR, DLOW, {U16, U16, STR, STR, STR, N}},
         {DZ_RR_KX, DZ__RD_LOWER, {U16, N}},
+        {DZ_RR_CERT,
+         0,
+         {DZ__RDF_CERTTYPE, U16, DZ__RDF_CERTALG, DZ__RDF_B64OPT}},
         {DZ_RR_DNAME, DZ__RD_LOWER, {N}},
         {DZ_RR_OPT, DZ__RD_GENERIC, {DZ__RDF_OPTIONS}},
-        {DZ_RR_DS, 0, {U16, U8, U8, DZ__RDF_HEX}},
+        {DZ_RR_APL, 0, {DZ__RDF_APL}},
+        {DZ_RR_DS, 0, {U16, ALG, U8, DZ__RDF_HEX}},
         {DZ_RR_SSHFP, 0, {U8, U8, DZ__RDF_HEX}},
+        {DZ_RR_IPSECKEY, 0, {U8, DZ__RDF_IPSECGW, DZ__RDF_B64OPT}},
         {DZ_RR_RRSIG,
          DZ__RD_LOWER,
-         {DZ__RDF_TYPE, U8, U8, U32, DZ__RDF_TIME, DZ__RDF_TIME, U16, N,
+         {DZ__RDF_TYPE, ALG, U8, U32, DZ__RDF_TIME, DZ__RDF_TIME, U16, N,
           DZ__RDF_B64}},
         /* RFC 6840 §5.1: NSEC next names are not lowercased. */
         {DZ_RR_NSEC, 0, {N, DZ__RDF_BITMAP}},
-        {DZ_RR_DNSKEY, 0, {U16, U8, U8, DZ__RDF_B64}},
+        {DZ_RR_DNSKEY, 0, {U16, U8, ALG, DZ__RDF_B64}},
         {DZ_RR_DHCID, 0, {DZ__RDF_B64}},
         {DZ_RR_NSEC3,
          0,
@@ -65,8 +73,8 @@ static const dz__rdesc_t descs[] = {
         {DZ_RR_NSEC3PARAM, 0, {U8, U8, U16, DZ__RDF_HEX8}},
         {DZ_RR_TLSA, 0, {U8, U8, U8, DZ__RDF_HEX}},
         {DZ_RR_SMIMEA, 0, {U8, U8, U8, DZ__RDF_HEX}},
-        {DZ_RR_CDS, 0, {U16, U8, U8, DZ__RDF_HEX}},
-        {DZ_RR_CDNSKEY, 0, {U16, U8, U8, DZ__RDF_B64}},
+        {DZ_RR_CDS, 0, {U16, ALG, U8, DZ__RDF_HEX}},
+        {DZ_RR_CDNSKEY, 0, {U16, U8, ALG, DZ__RDF_B64}},
         {DZ_RR_OPENPGPKEY, 0, {DZ__RDF_B64}},
         {DZ_RR_CSYNC, 0, {U32, U16, DZ__RDF_BITMAP}},
         {DZ_RR_ZONEMD, 0, {U32, U8, U8, DZ__RDF_HEX}},
@@ -216,9 +224,13 @@ int dz__rdata_field_len(uint8_t kind, const uint8_t *rd, size_t rdlen,
 	case DZ__RDF_NAME:
 		return dz__rdata_name_len(rd, rdlen, pos);
 	case DZ__RDF_U8:
+	case DZ__RDF_ALG:
+	case DZ__RDF_CERTALG:
+	case DZ__RDF_WKSPROTO:
 		return fixed_len(1, rdlen, pos);
 	case DZ__RDF_U16:
 	case DZ__RDF_TYPE:
+	case DZ__RDF_CERTTYPE:
 		return fixed_len(2, rdlen, pos);
 	case DZ__RDF_U32:
 	case DZ__RDF_TTL:
@@ -253,7 +265,16 @@ int dz__rdata_field_len(uint8_t kind, const uint8_t *rd, size_t rdlen,
 		return dz__svcb_check(rd + pos, rdlen - pos) == DZ_OK
 		               ? rest
 		               : DZ_EMALF;
+	case DZ__RDF_LOC:
+		return dz__loc_len(rd, rdlen, pos);
+	case DZ__RDF_WKSMAP:
+		return dz__wksmap_len(rdlen, pos);
+	case DZ__RDF_APL:
+		return dz__apl_len(rd, rdlen, pos);
+	case DZ__RDF_IPSECGW:
+		return dz__ipsecgw_len(rd, rdlen, pos);
 	case DZ__RDF_B64:
+	case DZ__RDF_B64OPT:
 	case DZ__RDF_HEX:
 	case DZ__RDF_RESTSTR:
 	case DZ__RDF_ANY:

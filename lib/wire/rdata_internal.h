@@ -37,6 +37,15 @@ enum dz__rdf {
 	DZ__RDF_ILNP64,    /* 8 octets, xxxx:xxxx:xxxx:xxxx (RFC 6742) */
 	DZ__RDF_OPTIONS,   /* EDNS options to the end (RFC 6891 §6.1.2) */
 	DZ__RDF_ANY,       /* anything to the end (NULL) */
+	DZ__RDF_ALG,       /* u8 DNSSEC algorithm: text mnemonic or number */
+	DZ__RDF_CERTALG,   /* u8 algorithm, printed as a mnemonic (CERT) */
+	DZ__RDF_CERTTYPE,  /* u16 RFC 4398 §2.1 certificate type */
+	DZ__RDF_B64OPT,   /* base64 to the end, may be empty (CERT, IPSECKEY) */
+	DZ__RDF_LOC,      /* RFC 1876 LOC rdata, whole */
+	DZ__RDF_WKSPROTO, /* u8 IP protocol: number, "tcp" or "udp" */
+	DZ__RDF_WKSMAP,   /* RFC 1035 §3.4.2 port bitmap to the end */
+	DZ__RDF_APL,      /* RFC 3123 §4 APL items to the end */
+	DZ__RDF_IPSECGW,  /* RFC 4025 gateway type, algorithm, gateway */
 };
 
 /* Descriptor flags. */
@@ -141,3 +150,38 @@ typedef int (*dz__decoder_fn)(uint8_t *, size_t, const char *, size_t);
 
 /* Join the remaining tokens, decode them into the output, consume them. */
 int dz__text_decode_joined(dz__pctx_t *c, dz__decoder_fn dec, const char *what);
+
+/* --- field kinds of rdata_loc.c and rdata_misc.c ------------------------- */
+
+/* Structure checks: length of the field at rd[pos], or DZ_EMALF. */
+int dz__loc_len(const uint8_t *rd, size_t rdlen, size_t pos);
+int dz__wksmap_len(size_t rdlen, size_t pos);
+int dz__apl_len(const uint8_t *rd, size_t rdlen, size_t pos);
+int dz__ipsecgw_len(const uint8_t *rd, size_t rdlen, size_t pos);
+
+/*
+ * Whether a checked field has a presentation form that parses back to the
+ * same octets; when not, the rdata is printed in RFC 3597 form instead.
+ */
+bool dz__field_has_text(uint8_t kind, const uint8_t *p, size_t n);
+
+/* Text parsers of the kinds above (and DZ__RDF_ALG etc.). */
+int dz__loc_from_text(dz__pctx_t *c);
+int dz__wksproto_from_text(dz__pctx_t *c);
+int dz__wksmap_from_text(dz__pctx_t *c);
+int dz__apl_from_text(dz__pctx_t *c);
+int dz__ipsecgw_from_text(dz__pctx_t *c);
+int dz__alg_from_text(dz__pctx_t *c);
+int dz__certtype_from_text(dz__pctx_t *c);
+
+/* Text writers of the kinds above; p/n is the checked field. */
+void dz__loc_to_text(dz__tbuf_t *b, const uint8_t *p);
+void dz__wksmap_to_text(dz__tbuf_t *b, const uint8_t *p, size_t n);
+void dz__apl_to_text(dz__tbuf_t *b, const uint8_t *p, size_t n);
+void dz__ipsecgw_to_text(dz__tbuf_t *b, const uint8_t *p, size_t n);
+void dz__certalg_to_text(dz__tbuf_t *b, uint8_t alg);
+void dz__certtype_to_text(dz__tbuf_t *b, uint16_t type);
+
+/* Decimal number of \p v; and one field of any kind (used by compounds). */
+void dz__tbuf_u64(dz__tbuf_t *b, uint64_t v);
+void dz__tbuf_field(dz__tbuf_t *b, uint8_t kind, const uint8_t *p, size_t n);

@@ -440,6 +440,26 @@ int dz__text_field(dz__pctx_t *c, uint8_t kind)
 		return parse_groups(c, 8, 1, '-', true, "bad EUI-64");
 	case DZ__RDF_ILNP64:
 		return parse_groups(c, 4, 2, ':', false, "bad locator");
+	case DZ__RDF_ALG:
+	case DZ__RDF_CERTALG:
+		return dz__alg_from_text(c);
+	case DZ__RDF_CERTTYPE:
+		return dz__certtype_from_text(c);
+	case DZ__RDF_B64OPT:
+		return c->ti < c->ntok
+		               ? dz__text_decode_joined(c, dz_base64_decode,
+		                                        "bad base64")
+		               : DZ_OK;
+	case DZ__RDF_LOC:
+		return dz__loc_from_text(c);
+	case DZ__RDF_WKSPROTO:
+		return dz__wksproto_from_text(c);
+	case DZ__RDF_WKSMAP:
+		return dz__wksmap_from_text(c);
+	case DZ__RDF_APL:
+		return dz__apl_from_text(c);
+	case DZ__RDF_IPSECGW:
+		return dz__ipsecgw_from_text(c);
 	default:
 		return dz__pctx_fail(c, c->ti, DZ_ERDATA,
 		                     "type needs \\# syntax");

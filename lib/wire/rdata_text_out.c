@@ -33,7 +33,7 @@ void dz__tbuf_putc(dz__tbuf_t *b, char c)
 	dz__tbuf_puts(b, &c, 1);
 }
 
-static void put_fmt_u64(dz__tbuf_t *b, uint64_t v)
+void dz__tbuf_u64(dz__tbuf_t *b, uint64_t v)
 {
 	char tmp[24];
 	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
@@ -176,7 +176,9 @@ static void put_bitmap(dz__tbuf_t *b, const uint8_t *p, size_t n)
 /* Whether the field at p (n octets) is written as nothing at all. */
 static bool field_is_empty_text(uint8_t kind, size_t n)
 {
-	return n == 0 && (kind == DZ__RDF_BITMAP || kind == DZ__RDF_SVCPARAMS);
+	return n == 0 && (kind == DZ__RDF_BITMAP || kind == DZ__RDF_SVCPARAMS ||
+	                  kind == DZ__RDF_B64OPT || kind == DZ__RDF_WKSMAP ||
+	                  kind == DZ__RDF_APL);
 }
 
 static void put_strings(dz__tbuf_t *b, const uint8_t *p, size_t n)
@@ -192,7 +194,7 @@ static void put_strings(dz__tbuf_t *b, const uint8_t *p, size_t n)
 /* "<len> [base64]" (TSIG MAC and other data). */
 static void put_b64_16(dz__tbuf_t *b, const uint8_t *p, size_t n)
 {
-	put_fmt_u64(b, n - 2);
+	dz__tbuf_u64(b, n - 2);
 	if (n > 2) {
 		dz__tbuf_putc(b, ' ');
 		put_encoded(b, dz_base64_encode, p + 2, n - 2);
@@ -204,14 +206,23 @@ static bool put_fixed(dz__tbuf_t *b, uint8_t kind, const uint8_t *p)
 {
 	switch (kind) {
 	case DZ__RDF_U8:
-		put_fmt_u64(b, p[0]);
+	case DZ__RDF_ALG:
+	case DZ__RDF_WKSPROTO:
+		/* BIND prints DNSSEC algorithms as numbers too. */
+		dz__tbuf_u64(b, p[0]);
+		return true;
+	case DZ__RDF_CERTALG:
+		dz__certalg_to_text(b, p[0]);
+		return true;
+	case DZ__RDF_CERTTYPE:
+		dz__certtype_to_text(b, dz__get16(p));
 		return true;
 	case DZ__RDF_U16:
-		put_fmt_u64(b, dz__get16(p));
+		dz__tbuf_u64(b, dz__get16(p));
 		return true;
 	case DZ__RDF_U32:
 	case DZ__RDF_TTL:
-		put_fmt_u64(b, dz__get32(p));
+		dz__tbuf_u64(b, dz__get32(p));
 		return true;
 	case DZ__RDF_TYPE:
 		put_type(b, dz__get16(p));
@@ -226,7 +237,8 @@ static bool put_fixed(dz__tbuf_t *b, uint8_t kind, const uint8_t *p)
 		put_time(b, dz__get32(p));
 		return true;
 	case DZ__RDF_TIME48:
-		put_fmt_u64(b, (uint64_t)dz__get16(p) << 32 | dz__get32(p + 2));
+		dz__tbuf_u64(b,
+		             (uint64_t)dz__get16(p) << 32 | dz__get32(p + 2));
 		return true;
 	case DZ__RDF_EUI48:
 	case DZ__RDF_EUI64:
@@ -255,7 +267,20 @@ static void put_variable(dz__tbuf_t *b, uint8_t kind, const uint8_t *p,
 		put_strings(b, p, n);
 		break;
 	case DZ__RDF_B64:
+	case DZ__RDF_B64OPT:
 		put_encoded(b, dz_base64_encode, p, n);
+		break;
+	case DZ__RDF_LOC:
+		dz__loc_to_text(b, p);
+		break;
+	case DZ__RDF_WKSMAP:
+		dz__wksmap_to_text(b, p, n);
+		break;
+	case DZ__RDF_APL:
+		dz__apl_to_text(b, p, n);
+		break;
+	case DZ__RDF_IPSECGW:
+		dz__ipsecgw_to_text(b, p, n);
 		break;
 	case DZ__RDF_HEX:
 		put_encoded(b, dz_hex_encode, p, n);
@@ -292,7 +317,7 @@ static void put_variable(dz__tbuf_t *b, uint8_t kind, const uint8_t *p,
 	}
 }
 
-static void put_field(dz__tbuf_t *b, uint8_t kind, const uint8_t *p, size_t n)
+void dz__tbuf_field(dz__tbuf_t *b, uint8_t kind, const uint8_t *p, size_t n)
 {
 	if (!put_fixed(b, kind, p)) {
 		put_variable(b, kind, p, n);
@@ -303,7 +328,7 @@ static void put_field(dz__tbuf_t *b, uint8_t kind, const uint8_t *p, size_t n)
 static void put_generic(dz__tbuf_t *b, const uint8_t *rd, size_t len)
 {
 	dz__tbuf_puts(b, "\\# ", 3);
-	put_fmt_u64(b, len);
+	dz__tbuf_u64(b, len);
 	if (len > 0) {
 		dz__tbuf_putc(b, ' ');
 		put_encoded(b, dz_hex_encode, rd, len);
@@ -324,7 +349,8 @@ static bool needs_generic(const dz__rdesc_t *d, const uint8_t *rd, size_t len)
 	     i++) {
 		int n = dz__rdata_field_len(d->field[i], rd, len, p);
 		uint8_t k = d->field[i];
-		if (n == 0 && (k == DZ__RDF_B64 || k == DZ__RDF_HEX)) {
+		if ((n == 0 && (k == DZ__RDF_B64 || k == DZ__RDF_HEX)) ||
+		    !dz__field_has_text(k, rd + p, (size_t)n)) {
 			return true;
 		}
 		p += (size_t)n;
@@ -346,7 +372,7 @@ static void put_fields(dz__tbuf_t *b, const dz__rdesc_t *d, const uint8_t *rd,
 		if (i > 0) {
 			dz__tbuf_putc(b, ' ');
 		}
-		put_field(b, k, rd + p, n);
+		dz__tbuf_field(b, k, rd + p, n);
 		p += n;
 	}
 }
