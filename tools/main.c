@@ -6,6 +6,8 @@
 
 #include "tools/check/check.h"
 #include "tools/common/msg.h"
+#include "tools/ctl/ctl.h"
+#include "tools/journal/journal.h"
 
 #ifndef DZ_VERSION
 #define DZ_VERSION "unknown"
@@ -17,9 +19,12 @@ typedef struct {
 	const char *summary;
 } command_t;
 
-/* Later: update, ctl, journal, doctor, trace, agent (DESIGN.md §1). */
+/* Later: update, doctor, trace, agent (DESIGN.md §1). */
 static const command_t commands[] = {
-	{"check", check_main, "validate a zone file without starting anything"},
+	{"check", check_main,
+	 "validate a zone file or a configuration without starting anything"},
+	{"ctl", ctl_main, "control a running dynzoned (status, reload, stats)"},
+	{"journal", journal_main, "print a zone journal as a list of changes"},
 };
 
 static void usage(FILE *out)

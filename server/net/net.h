@@ -76,11 +76,28 @@ typedef int (*net_handler_t)(void *ctx, net_query_t *q);
 typedef int (*net_worker_init_t)(void *ctx, unsigned id, void **worker_ctx);
 typedef void (*net_worker_fini_t)(void *ctx, void *worker_ctx);
 
+/*
+ * Life cycle of a UDP worker thread, reported from inside that thread (so
+ * the daemon can register it with RCU and mark it offline while it blocks):
+ * START first, then IDLE_BEGIN before each blocking poll(2) and IDLE_END
+ * after it, STOP last. Between IDLE_END and the next IDLE_BEGIN the thread
+ * runs the handler on at most a few batches.
+ */
+typedef enum {
+	NET_THREAD_START = 0,
+	NET_THREAD_IDLE_BEGIN,
+	NET_THREAD_IDLE_END,
+	NET_THREAD_STOP,
+} net_thread_event_t;
+typedef void (*net_thread_hook_t)(void *ctx, void *worker_ctx,
+                                  net_thread_event_t event);
+
 typedef struct {
 	net_handler_t handler;         /* required */
 	void *ctx;                     /* passed to every callback */
 	net_worker_init_t worker_init; /* optional */
 	net_worker_fini_t worker_fini; /* optional */
+	net_thread_hook_t thread_hook; /* optional: UDP worker life cycle */
 	unsigned udp_workers;          /* UDP threads; 0: default */
 	unsigned tcp_idle_ms;   /* close idle TCP connections; 0: default */
 	unsigned tcp_max_conns; /* beyond it, accept and close; 0: default */

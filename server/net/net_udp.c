@@ -231,12 +231,24 @@ static void serve_socket(net_udp_worker_t *w, size_t li)
 	}
 }
 
+static void worker_hook(net_udp_worker_t *w, net_thread_event_t ev)
+{
+	const net_config_t *conf = &w->net->conf;
+	if (conf->thread_hook != NULL) {
+		conf->thread_hook(conf->ctx, w->ctx, ev);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	net_udp_worker_t *w = arg;
 	size_t nls = w->net->nls;
+	worker_hook(w, NET_THREAD_START);
 	for (;;) {
-		if (poll(w->pfds, nls + 1, -1) < 0) {
+		worker_hook(w, NET_THREAD_IDLE_BEGIN);
+		int rc = poll(w->pfds, nls + 1, -1);
+		worker_hook(w, NET_THREAD_IDLE_END);
+		if (rc < 0) {
 			continue; /* EINTR, or ENOMEM: try again */
 		}
 		if (w->pfds[nls].revents != 0) {
@@ -248,6 +260,7 @@ static void *worker_main(void *arg)
 			}
 		}
 	}
+	worker_hook(w, NET_THREAD_STOP);
 	return NULL;
 }
 

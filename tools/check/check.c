@@ -8,15 +8,17 @@
 
 #include "tools/common/msg.h"
 
-/* `check config FILE` comes with the server (DESIGN.md §1). */
 static void check_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: dynzone check zone [--print] FILE ORIGIN\n\n"
+		"usage: dynzone check zone [--print] FILE ORIGIN\n"
+		"       dynzone check config FILE\n\n"
 		"  zone   parse FILE as the zone ORIGIN (RFC 1035 master format\n"
 		"         with $ORIGIN, $TTL, $INCLUDE, $GENERATE), run the zone\n"
 		"         checks, and print 'OK' when it would load; with\n"
-		"         --print, write the zone in canonical order to stdout\n\n"
+		"         --print, write the zone in canonical order to stdout\n"
+		"  config validate the dynzoned configuration FILE and every\n"
+		"         zone file it names (runs dynzoned -c FILE --check)\n\n"
 		"exit status: 0 valid, 1 invalid, 2 usage\n");
 }
 
@@ -33,6 +35,9 @@ int check_main(int argc, char **argv)
 	}
 	if (strcmp(what, "zone") == 0) {
 		return check_zone_main(argc - 1, argv + 1);
+	}
+	if (strcmp(what, "config") == 0) {
+		return check_config_main(argc - 1, argv + 1);
 	}
 	msg_error("unknown check '%s' (see 'dynzone check --help')", what);
 	return CHECK_USAGE;

@@ -14,3 +14,6 @@ int check_main(int argc, char **argv);
 
 /* `dynzone check zone [--print] FILE ORIGIN`; argv[0] is "zone". */
 int check_zone_main(int argc, char **argv);
+
+/* `dynzone check config FILE`; argv[0] is "config". */
+int check_config_main(int argc, char **argv);

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The zone table: which zones are served, their current versions (RCU-published for lock-free readers), load state. */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lib/wire/name.h"
+#include "lib/zone/zone.h"
+#include "server/conf/conf.h"
+#include "server/stats/stats.h"
+
+/*
+ * Threads and RCU (liburcu, QSBR flavour). The table of zones and each
+ * zone's current version are published with one pointer store and read with
+ * no lock and no reference count: a reader thread is registered
+ * (zones_thread_register) and "online" while it answers; it goes offline
+ * (zones_thread_offline) whenever it blocks, which is also how it reports a
+ * quiescent state. Writers (reload, on the loop thread only) publish the new
+ * object, wait for every online reader to pass a quiescent state
+ * (synchronize_rcu), then release the old one. Pointers from zones_find()
+ * and zone_entry_version() are valid until the reader next goes offline.
+ *
+ * Everything else here (configure, reload, status) runs on the loop thread.
+ */
+
+typedef struct zones zones_t;
+typedef struct zone_entry zone_entry_t;
+
+typedef enum {
+	ZONE_STATE_NOT_LOADED = 0, /* never loaded: queries get SERVFAIL */
+	ZONE_STATE_OK,             /* the last load succeeded */
+	ZONE_STATE_FAILED,         /* the last load failed (an older version
+	                              may still be served) */
+} zone_state_t;
+
+/* Why a load failed: where (line 0: not tied to a line) and what. */
+typedef struct {
+	char file[PATH_MAX];
+	unsigned line, column;
+	int code; /* DZ_E* status */
+	char msg[256];
+} zone_error_t;
+
+/* A snapshot of one zone for `status` (loop thread only). */
+typedef struct {
+	const uint8_t *name;
+	const conf_zone_t *conf;
+	zone_state_t state;
+	bool has_version;
+	uint32_t serial;
+	dz_zone_stats_t counts;
+	struct timespec loaded_at; /* wall clock of the served version */
+	const zone_error_t *error; /* last failure, NULL unless FAILED */
+	uint64_t queries;
+} zone_status_t;
+
+/* ---- reader side (any registered thread) ---------------------------- */
+
+void zones_thread_register(void);
+void zones_thread_unregister(void);
+void zones_thread_online(void);
+void zones_thread_offline(void);
+
+/* The served zone at or above \p qname, deepest first; NULL if none. */
+const zone_entry_t *zones_find(const zones_t *zones, const uint8_t *qname);
+/* The current version of a zone, NULL if it has none (SERVFAIL). */
+const dz_zone_t *zone_entry_version(const zone_entry_t *e);
+/* The zone's counters (write only from thread \p id's slot). */
+stats_zone_t *zone_entry_stats(const zone_entry_t *e);
+
+/* ---- writer side (loop thread) ---------------------------------------- */
+
+/* A table for \p nthreads reader threads (counter slots). DZ_OK, DZ_ENOMEM. */
+int zones_new(unsigned nthreads, zones_t **out);
+
+/* Free the table and every version; no reader may be online. NULL: no-op. */
+void zones_free(zones_t *zones);
+
+/*
+ * Serve the zones of \p conf (borrowed: it must stay alive until the next
+ * zones_configure() or zones_free()). Zones already served keep their entry
+ * and version; each zone whose file changed since its last load (or every
+ * zone, with \p force) is re-read; zones no longer configured stop being
+ * served. The new table is published atomically. Failures are logged per
+ * zone (`zone-load-failed`) and do not fail the call: DZ_OK or DZ_ENOMEM.
+ */
+int zones_configure(zones_t *zones, const conf_t *conf, bool force);
+
+/* Re-read one zone's file now. DZ_OK, DZ_ENOTFOUND (not configured), or
+ * the load's error status (logged, the old version stays). */
+int zones_reload_zone(zones_t *zones, const uint8_t *name);
+
+/* Number of zones, and the i-th in canonical order (for status). */
+size_t zones_count(const zones_t *zones);
+void zones_status(const zones_t *zones, size_t i, zone_status_t *out);
+/* Index of the zone named \p name, or DZ_ENOTFOUND. */
+int zones_index(const zones_t *zones, const uint8_t *name, size_t *out);
+
+const char *zone_state_str(zone_state_t state);
+
+/* ---- loading (no logging; shared with `dynzoned --check`) -------------- */
+
+/*
+ * Parse the zone file \p path as the zone \p origin (class IN), build it and
+ * run dz_zone_check. DZ_OK and *out (a new version), or the failure status
+ * with \p err filled in (file:line:column when the parser found it).
+ */
+int zone_load_file(const char *path, const uint8_t *origin, dz_zone_t **out,
+                   zone_error_t *err);
+
+/*
+ * Write the built-in example zone (DESIGN.md §1) to \p path unless a file
+ * is already there; the folder is created (0755) if missing. DZ_OK (written
+ * or present; *written says which), or -errno.
+ */
+int zones_write_example(const char *path, bool *written);
