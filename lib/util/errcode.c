@@ -3,6 +3,7 @@
 #include "lib/util/errcode.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* Not a table indexed by code: POSIX values differ between systems. */
 static const char *posix_str(int code)
@@ -28,6 +29,32 @@ static const char *posix_str(int code)
 		return "input/output error";
 	case DZ_ELOOP:
 		return "too many levels of links";
+	/* Not DZ_ codes, but what system calls under journals, zone files and
+	 * sockets report; operators read them in log lines (err=...). */
+	case -EFBIG:
+		return "file too large";
+	case -EAGAIN:
+		return "resource temporarily unavailable";
+	case -EPERM:
+		return "operation not permitted";
+	case -EROFS:
+		return "read-only file system";
+	case -EDQUOT:
+		return "disk quota exceeded";
+	case -ENOTDIR:
+		return "not a directory";
+	case -EISDIR:
+		return "is a directory";
+	case -ETIMEDOUT:
+		return "timed out";
+	case -ECONNREFUSED:
+		return "connection refused";
+	case -EADDRINUSE:
+		return "address already in use";
+	case -EADDRNOTAVAIL:
+		return "address not available";
+	case -EBADF:
+		return "bad file descriptor";
 	default:
 		return NULL;
 	}
@@ -86,6 +113,12 @@ static const char *own_str(int code)
 		return "dname misuse";
 	case DZ_ESERIAL:
 		return "bad or non-increasing serial";
+	case DZ_EPREREQ:
+		return "prerequisite not satisfied";
+	case DZ_ENOTAUTH:
+		return "not authoritative for zone";
+	case DZ_EREFUSED:
+		return "refused by policy";
 	default:
 		return NULL;
 	}
@@ -97,5 +130,9 @@ const char *dz_strerror(int code)
 		return "ok";
 	}
 	const char *s = code <= -1000 ? own_str(code) : posix_str(code);
+	if (s == NULL && code < 0 && code > -1000) {
+		/* Any other errno: the C library's description (may be capitalised). */
+		s = strerrordesc_np(-code);
+	}
 	return s != NULL ? s : "unknown error";
 }

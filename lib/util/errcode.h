@@ -47,6 +47,9 @@ enum {
 	DZ_ENOTFOUND = -1022,  /*!< lookup found nothing */
 	DZ_EDNAME = -1023,     /*!< DNAME with data below it / at apex misuse */
 	DZ_ESERIAL = -1024,    /*!< serial not increased / bad serial */
+	DZ_EPREREQ = -1025,    /*!< update prerequisite not satisfied (RFC 2136 §3.2) */
+	DZ_ENOTAUTH = -1026,   /*!< not authoritative for the zone */
+	DZ_EREFUSED = -1027,   /*!< refused by policy */
 };
 
 /*!
