@@ -8,6 +8,8 @@
 #include "tools/common/msg.h"
 #include "tools/ctl/ctl.h"
 #include "tools/journal/journal.h"
+#include "tools/keygen/keygen.h"
+#include "tools/update/update.h"
 
 #ifndef DZ_VERSION
 #define DZ_VERSION "unknown"
@@ -25,6 +27,8 @@ static const command_t commands[] = {
 	 "validate a zone file or a configuration without starting anything"},
 	{"ctl", ctl_main, "control a running dynzoned (status, reload, stats)"},
 	{"journal", journal_main, "print a zone journal as a list of changes"},
+	{"update", update_main, "send RFC 2136 updates (nsupdate's command language)"},
+	{"keygen", keygen_main, "print a new TSIG key for the configuration"},
 };
 
 static void usage(FILE *out)

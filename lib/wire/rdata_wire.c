@@ -106,6 +106,11 @@ int dz_rdata_to_wire(uint16_t type, const uint8_t *rdata, size_t rdlen,
                      struct dz_compr *compr)
 {
 	const dz__rdesc_t *d = dz__rdesc_find(type);
+	/* Empty rdata: RFC 2136 meta forms (class ANY/NONE, e.g. "delete the
+	 * MX RRset") have no fields to walk, and memcpy(NULL, 0) is undefined. */
+	if (rdlen == 0) {
+		return pos > cap ? DZ_ESPACE : 0;
+	}
 	if (compr == NULL || d == NULL || (d->flags & DZ__RD_COMPRESS) == 0) {
 		if (pos > cap || cap - pos < rdlen) {
 			return DZ_ESPACE;
