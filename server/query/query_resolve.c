@@ -196,7 +196,9 @@ static int answer_dname(query_ctx_t *q, const dz_node_t *node, bool *follow)
 	}
 	q->result = QUERY_RESULT_POSITIVE;
 	q->sname = next;
-	*follow = true;
+	/* RFC 1034 §4.3.2 step 3a: the synthesised CNAME answers a CNAME
+	 * query; only other types chase it (BIND and Knot agree). */
+	*follow = q->qtype != DZ_RR_CNAME;
 	return DZ_OK;
 }
 

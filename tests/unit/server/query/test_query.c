@@ -585,6 +585,23 @@ static void dname_target_in_zone_is_followed(void **state)
 	expect_counts(2, 1, 0);
 }
 
+static void dname_cname_query_stops_at_synthesised_cname(void **state)
+{
+	(void)state;
+	/* The target x.in.example.test. exists (A), but a CNAME query is
+	 * answered by the synthesised CNAME alone. */
+	ask("x.dni.example.test.", DZ_RR_CNAME, &UDP);
+	assert_int_equal(rcode(), DZ_RCODE_NOERROR);
+	expect_counts(2, 0, 0);
+	expect_rr(DZ_MSG_AN, 0, "dni.example.test.", DZ_RR_DNAME, NULL);
+	expect_rr(DZ_MSG_AN, 1, "x.dni.example.test.", DZ_RR_CNAME,
+	          "x.in.example.test.");
+	/* ... also when the target does not exist: no NXDOMAIN. */
+	ask("y.dni.example.test.", DZ_RR_CNAME, &UDP);
+	assert_int_equal(rcode(), DZ_RCODE_NOERROR);
+	expect_counts(2, 0, 0);
+}
+
 static void dname_owner_itself_is_an_ordinary_name(void **state)
 {
 	(void)state;
@@ -1179,6 +1196,7 @@ int main(void)
 		cmocka_unit_test(cname_into_delegation_gives_referral_with_aa),
 		cmocka_unit_test(dname_synthesises_cname_out_of_zone),
 		cmocka_unit_test(dname_target_in_zone_is_followed),
+		cmocka_unit_test(dname_cname_query_stops_at_synthesised_cname),
 		cmocka_unit_test(dname_owner_itself_is_an_ordinary_name),
 		cmocka_unit_test(dname_overflow_is_yxdomain),
 		cmocka_unit_test(wildcard_synthesises_with_qname_owner),
