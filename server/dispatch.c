@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "lib/util/errcode.h"
+#include "lib/wire/msg.h"
 #include "lib/wire/name.h"
 #include "lib/wire/rrtype.h"
 #include "server/log/log.h"
@@ -110,18 +111,49 @@ static void log_query(const net_query_t *q, const query_info_t *info,
 	          stats_transport_name(transport_of(q)), len > 0 ? len : 0);
 }
 
+int dispatch_tsig_verify(void *ctx, const struct dz_msg *req, size_t *reserve)
+{
+	const server_t *srv = ctx;
+	return update_tsig_query_verify(srv->update, req, reserve);
+}
+
+int dispatch_tsig_sign(void *ctx, const struct dz_msg *req, uint8_t *resp,
+                       size_t len, size_t cap)
+{
+	const server_t *srv = ctx;
+	return update_tsig_query_sign(srv->update, req, resp, len, cap);
+}
+
+/* RFC 2136: server/update answers, or queues to the zone's writer. */
+static int route_update(const server_t *srv, net_query_t *q,
+                        query_info_t *info)
+{
+	uint16_t payload = srv->conf->server.udp_max_payload;
+	info->opcode = DZ_OPCODE_UPDATE;
+	int len = update_handle(srv->update, srv->zones, q, payload, info);
+	if (len == DZ_EMALF) {
+		/* Unparseable: the answer engine's FORMERR. */
+		return query_answer(&srv->env, q->req, q->req_len,
+		                    q->transport == NET_TCP, q->resp,
+		                    q->resp_cap, info);
+	}
+	return len;
+}
+
 /* Route by opcode; each later issue plugs its handler into one case. */
-static int route(const server_t *srv, const net_query_t *q,
-                 query_info_t *info)
+static int route(const server_t *srv, net_query_t *q, query_info_t *info)
 {
 	bool tcp = q->transport == NET_TCP;
 	switch (query_classify(q->req, q->req_len)) {
 	case QUERY_KIND_DROP:
 		return 0;
+	case QUERY_KIND_UPDATE:
+		if (srv->update != NULL) {
+			return route_update(srv, q, info);
+		}
+		break;
 	case QUERY_KIND_NOTIFY:
 		/* The NOTIFY issue (RFC 1996) handles these here. */
-	case QUERY_KIND_UPDATE:
-		/* The update issue (RFC 2136) handles these here. */
 	case QUERY_KIND_XFR:
 		/* The transfer-server issue answers AXFR/IXFR here (TCP
 		 * streams through net_query_set_stream). */
@@ -129,10 +161,16 @@ static int route(const server_t *srv, const net_query_t *q,
 	case QUERY_KIND_OTHER:
 		break;
 	}
-	/* Until then query_answer() gives NOTIMP to NOTIFY and UPDATE and
-	 * refuses transfers. */
-	return query_answer(&srv->env, q->req, q->req_len, tcp, q->resp,
-	                    q->resp_cap, info);
+	/* Until then query_answer() gives NOTIMP to NOTIFY and refuses
+	 * transfers. */
+	int len = query_answer(&srv->env, q->req, q->req_len, tcp, q->resp,
+	                       q->resp_cap, info);
+	if (srv->update != NULL) {
+		/* A failed TSIG gets its RFC 8945 §5.3.2 form and a log line. */
+		len = update_tsig_query_finish(srv->update, q->peer, q->resp,
+		                               len, q->resp_cap);
+	}
+	return len;
 }
 
 int dispatch_handle(void *ctx, net_query_t *q)
@@ -146,6 +184,13 @@ int dispatch_handle(void *ctx, net_query_t *q)
 	}
 	query_info_t info = {0};
 	int len = route(srv, q, &info);
+	if (len == NET_DEFERRED) {
+		/* Counted when the writer answers it (server/update). */
+		if (tcp) {
+			zones_thread_offline();
+		}
+		return len;
+	}
 	if (len > 0) {
 		stats_count(w->stats, info.opcode, info.rcode, info.qtype,
 		            transport_of(q));

@@ -11,6 +11,7 @@
 #include "server/net/net.h"
 #include "server/query/query.h"
 #include "server/stats/stats.h"
+#include "server/update/update.h"
 #include "server/zones/zones.h"
 
 typedef struct server server_t;
@@ -31,6 +32,7 @@ struct server {
 	net_t *net;
 	ctl_t *ctl;
 	query_env_t env;
+	update_ctx_t *update;
 	unsigned udp_workers;
 	dispatch_worker_t *workers; /* udp_workers + 1 */
 	uv_signal_t sigs[3];
@@ -52,6 +54,11 @@ void dispatch_thread_hook(void *ctx, void *worker_ctx,
 /* query_env_t.find_zone over the zone table (RCU read side held). */
 bool dispatch_find_zone(void *ctx, const uint8_t *name, uint16_t qtype,
                         query_zone_t *out);
+
+/* query_env_t TSIG hooks (ctx: the server): server/update does the work. */
+int dispatch_tsig_verify(void *ctx, const struct dz_msg *req, size_t *reserve);
+int dispatch_tsig_sign(void *ctx, const struct dz_msg *req, uint8_t *resp,
+                       size_t len, size_t cap);
 
 /* Register the control commands (status, reload, stats, stop, log). */
 int dispatch_ctl_register(server_t *srv);

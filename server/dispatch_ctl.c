@@ -161,6 +161,38 @@ static int cmd_reload(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 	return DZ_OK;
 }
 
+/* ===== sync =============================================================== */
+
+/* Fold a dynamic zone's journal into its zone file now, through the
+ * zone's writer (queued: `zone-synced` in the log says when it is done). */
+static int cmd_sync(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
+{
+	server_t *srv = ctx;
+	if (args->argc != 1) {
+		return DZ_EINVAL;
+	}
+	uint8_t name[DZ_NAME_MAXLEN];
+	int ret = parse_zone(args->argv[0], name);
+	if (ret == DZ_OK) {
+		ret = zones_sync_zone(srv->zones, name);
+	}
+	if (ret == DZ_ENOTFOUND) {
+		ctl_resp_printf(resp, "zone %s is not served", args->argv[0]);
+		return ret;
+	}
+	if (ret == DZ_ENOTSUP) {
+		ctl_resp_printf(resp, "zone %s is not a dynamic zone",
+		                args->argv[0]);
+		return ret;
+	}
+	if (ret != DZ_OK) {
+		return ret;
+	}
+	ctl_resp_printf(resp, args->json ? "{\"sync\":\"queued\"}"
+	                                 : "sync queued\n");
+	return DZ_OK;
+}
+
 /* ===== stats ============================================================== */
 
 typedef struct {
@@ -331,7 +363,7 @@ int dispatch_ctl_register(server_t *srv)
 	} cmds[] = {
 		{"status", cmd_status}, {"reload", cmd_reload},
 		{"stats", cmd_stats},   {"stop", cmd_stop},
-		{"log", cmd_log},
+		{"log", cmd_log},       {"sync", cmd_sync},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		int ret = ctl_register(srv->ctl, cmds[i].name, cmds[i].fn, srv);

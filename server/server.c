@@ -200,6 +200,7 @@ static int start_net(server_t *srv)
 		fail("net", ret);
 		return ret;
 	}
+	update_ctx_set_net(srv->update, srv->net);
 	char err[256] = "";
 	ret = net_bind(srv->net, cs->listen, cs->nlisten, err, sizeof(err));
 	if (ret != DZ_OK) {
@@ -295,8 +296,13 @@ int server_reload(server_t *srv, char *errbuf)
 		conf_free(conf);
 		return ret;
 	}
-	conf_free(srv->conf); /* the zones now point into the new one */
-	srv->conf = conf;
+	(void)update_keys_set(srv->update, conf); /* ENOMEM: old keys stay */
+	/* Receiving threads read the configuration online (RCU): publish
+	 * the new one, wait a grace period, then free the old one. */
+	conf_t *old = srv->conf;
+	__atomic_store_n(&srv->conf, conf, __ATOMIC_RELEASE);
+	zones_synchronize();
+	conf_free(old); /* the zones now point into the new one */
 	log_event(LOG_LEVEL_INFO, LOG_CAT_GENERAL, NULL, NULL,
 	          "config-reloaded", "config=%s zones=%zu",
 	          srv->conf_path != NULL ? srv->conf_path : "embedded",
@@ -320,6 +326,10 @@ void server_stop(server_t *srv, const char *reason)
 		srv->ctl = NULL;
 	}
 	net_stop(srv->net); /* UDP workers joined, TCP closed: drained */
+	/* Writers finish their queues; their answers are dropped (the layer
+	 * is stopped) and the handles released. */
+	zones_stop_writers(srv->zones);
+	update_ctx_close(srv->update);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -405,13 +415,25 @@ static int server_init(server_t *srv)
 	srv->env = (query_env_t){.find_zone = dispatch_find_zone,
 	                         .ctx = srv,
 	                         .udp_max_payload =
-	                                 srv->conf->server.udp_max_payload};
+	                                 srv->conf->server.udp_max_payload,
+	                         .tsig_verify = dispatch_tsig_verify,
+	                         .tsig_sign = dispatch_tsig_sign};
 	int ret = uv_loop_init(&srv->loop);
 	if (ret != 0) {
 		fail("loop", ret);
 		return ret;
 	}
 	srv->loop_ready = true;
+	/* Updates: primary zones get a writer and a journal at load. */
+	ret = update_ctx_new(&srv->loop, NULL, &srv->update);
+	if (ret == DZ_OK) {
+		ret = update_keys_set(srv->update, srv->conf);
+	}
+	if (ret != DZ_OK) {
+		fail("update", ret);
+		return ret;
+	}
+	zones_set_update(srv->zones, srv->update);
 	return DZ_OK;
 }
 
@@ -457,6 +479,10 @@ static void server_teardown(server_t *srv)
 		if (srv->net != NULL) {
 			net_stop(srv->net);
 		}
+		if (srv->zones != NULL) {
+			zones_stop_writers(srv->zones);
+		}
+		update_ctx_close(srv->update);
 		uv_run(&srv->loop, UV_RUN_DEFAULT);
 		net_free(srv->net);
 		(void)uv_loop_close(&srv->loop);
@@ -465,6 +491,7 @@ static void server_teardown(server_t *srv)
 		(void)unlink(srv->pid_file); /* may fail after dropping root */
 	}
 	zones_free(srv->zones);
+	update_ctx_free(srv->update);
 	stats_free(srv->stats);
 	free(srv->workers);
 	conf_free(srv->conf);

@@ -2,6 +2,7 @@
 /* Life cycle of the network layer (new, start, stop, free), streams and counters. */
 #include "server/net/net.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -144,6 +145,79 @@ int net_query_set_stream(net_query_t *q, net_stream_next_t next,
 	return DZ_OK;
 }
 
+int net_query_defer(net_query_t *q, net_reply_t **out)
+{
+	if (q->deferred != NULL) {
+		return DZ_EEXIST;
+	}
+	net_reply_t *r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		return DZ_ENOMEM;
+	}
+	r->net = q->net;
+	r->transport = q->transport;
+	r->fd = -1;
+	if (q->transport == NET_TCP) {
+		r->conn = q->conn;
+		net_tcp_hold(r->conn);
+	} else {
+		r->fd = q->udp_fd;
+		socklen_t plen = q->peer->sa_family == AF_INET6
+		                         ? sizeof(struct sockaddr_in6)
+		                         : sizeof(struct sockaddr_in);
+		memcpy(&r->peer, q->peer, plen);
+		r->peer_len = plen;
+		if (q->udp_ctrl_len > 0 && q->udp_ctrl_len <= sizeof(r->ctrl)) {
+			memcpy(r->ctrl.buf, q->udp_ctrl, q->udp_ctrl_len);
+			r->ctrl_len = q->udp_ctrl_len;
+		}
+	}
+	q->deferred = r;
+	*out = r;
+	return DZ_OK;
+}
+
+/* UDP: one sendmsg on the query's socket, from the address it came to. */
+static int reply_udp(net_reply_t *r, const uint8_t *msg, size_t len)
+{
+	net_t *net = r->net;
+	if (len == 0 || net->state != NET_STATE_RUNNING || r->fd < 0) {
+		return DZ_ENOENT; /* stopped: the socket may be closed */
+	}
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
+	struct msghdr h = {
+	        .msg_name = &r->peer,
+	        .msg_namelen = r->peer_len,
+	        .msg_iov = &iov,
+	        .msg_iovlen = 1,
+	        .msg_control = r->ctrl_len > 0 ? r->ctrl.buf : NULL,
+	        .msg_controllen = r->ctrl_len,
+	};
+	ssize_t n;
+	do {
+		n = sendmsg(r->fd, &h, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? dz_errno() : DZ_OK;
+}
+
+int net_reply_send(net_reply_t *r, const uint8_t *msg, size_t len)
+{
+	if (r == NULL) {
+		return DZ_EINVAL;
+	}
+	net_t *net = r->net;
+	int ret;
+	if (r->transport == NET_TCP) {
+		ret = net_tcp_reply(r->conn, msg, len);
+	} else {
+		ret = reply_udp(r, msg, len);
+		net_count(ret == DZ_OK ? &net->udp_late.sent
+		                       : &net->udp_late.dropped);
+	}
+	free(r);
+	return ret;
+}
+
 static uint64_t load(const atomic_uint_fast64_t *c)
 {
 	return atomic_load_explicit(c, memory_order_relaxed);
@@ -153,6 +227,8 @@ void net_stats_get(const net_t *net, net_stats_t *out)
 {
 	memset(out, 0, sizeof(*out));
 	net_udp_stats(net, &out->transport[NET_UDP]);
+	out->transport[NET_UDP].sent += load(&net->udp_late.sent);
+	out->transport[NET_UDP].dropped += load(&net->udp_late.dropped);
 	out->transport[NET_TCP].received = load(&net->tcp_stats.received);
 	out->transport[NET_TCP].sent = load(&net->tcp_stats.sent);
 	out->transport[NET_TCP].dropped = load(&net->tcp_stats.dropped);

@@ -24,6 +24,16 @@ typedef enum { NET_UDP = 0, NET_TCP, NET_TRANSPORT_COUNT } net_transport_t;
  */
 #define NET_STREAM (NET_MSG_MAX + 1)
 
+/*
+ * Handler return value meaning "this query will be answered later through
+ * the handle net_query_defer() gave" (UDP and TCP). Also larger than any
+ * message length.
+ */
+#define NET_DEFERRED (NET_MSG_MAX + 2)
+
+/* A query whose answer is sent later (see net_query_defer()). */
+typedef struct net_reply net_reply_t;
+
 /* Defaults used when the matching net_config_t field is 0. */
 #define NET_UDP_WORKERS_DEFAULT 1
 #define NET_TCP_IDLE_DEFAULT_MS 10000
@@ -58,6 +68,13 @@ typedef struct {
 	net_stream_next_t stream_next;
 	net_stream_free_t stream_free;
 	void *stream_ctx;
+	/* Private: filled by the transport, used by net_query_defer(). */
+	struct net *net;
+	void *conn;            /* TCP: the connection */
+	int udp_fd;            /* UDP: the socket the query came in on */
+	const void *udp_ctrl;  /* UDP: PKTINFO for the answer's source */
+	size_t udp_ctrl_len;
+	net_reply_t *deferred; /* set by net_query_defer() */
 } net_query_t;
 
 /*
@@ -174,6 +191,26 @@ void net_free(net_t *net);
  */
 int net_query_set_stream(net_query_t *q, net_stream_next_t next,
                          net_stream_free_t fini, void *sctx);
+
+/*
+ * Take over answering \p q later, from the loop thread: *out is a handle
+ * that remembers the peer and the path back (UDP: the socket the query
+ * came to and the local address, so the answer leaves from it; TCP: the
+ * connection, which may answer other queries meanwhile - RFC 7766 §7
+ * allows answers out of order). The handler must then return NET_DEFERRED
+ * (any other return value cancels the deferral). Every handle must be
+ * passed exactly once to net_reply_send(). Callable from any thread.
+ * Returns DZ_OK, DZ_EEXIST (already deferred) or DZ_ENOMEM.
+ */
+int net_query_defer(net_query_t *q, net_reply_t **out);
+
+/*
+ * Send the answer \p msg of \p len octets (0: none) for a deferred query
+ * and free the handle. Loop thread only. If the layer was stopped or the
+ * TCP connection closed meanwhile, the answer is dropped (and counted).
+ * Returns DZ_OK, or a negative status when the answer could not be sent.
+ */
+int net_reply_send(net_reply_t *r, const uint8_t *msg, size_t len);
 
 /* Sum the per-thread counters (relaxed reads: a snapshot, not a barrier). */
 void net_stats_get(const net_t *net, net_stats_t *out);

@@ -78,6 +78,23 @@ struct net {
 	tcp_conn_t *conns;   /* open connections, for net_stop */
 	size_t handles_open; /* uv handles of ours not yet closed */
 	uint8_t *scratch;    /* NET_TCP_PREFIX + NET_MSG_MAX: one response */
+	/* Deferred UDP answers, sent from the loop thread. */
+	net_counter_block_t udp_late;
+};
+
+/* A deferred answer's way back to its client (net_query_defer). */
+struct net_reply {
+	net_t *net;
+	net_transport_t transport;
+	tcp_conn_t *conn; /* TCP; holds a reference (tcp_conn deferred) */
+	int fd;           /* UDP: the socket the query came in on */
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	size_t ctrl_len;
+	union {
+		struct cmsghdr align;
+		uint8_t buf[NET_CMSG_LEN];
+	} ctrl;
 };
 
 /* net_bind.c: sockets. */
@@ -92,3 +109,7 @@ void net_udp_stats(const net_t *net, net_counters_t *out);
 /* net_tcp.c: listeners and connections on the loop. */
 int net_tcp_start(net_t *net);
 void net_tcp_stop(net_t *net);
+/* A deferred answer on \p c: hold the connection (defer), send or drop the
+ * answer and release it (reply; len 0 or a closed connection: dropped). */
+void net_tcp_hold(tcp_conn_t *c);
+int net_tcp_reply(tcp_conn_t *c, const uint8_t *msg, size_t len);

@@ -18,6 +18,7 @@ struct tcp_conn {
 	size_t cap, used;
 	size_t wpending; /* bytes in writes not yet completed */
 	int handles;     /* tcp + timer until both close callbacks ran */
+	int deferred;    /* answers owed through net_reply_send() */
 	bool reading, eof, closing;
 	/* The stream answering the current query, if any. */
 	net_stream_next_t snext;
@@ -37,14 +38,22 @@ static void conn_pump(tcp_conn_t *c);
 
 /* ===== Closing ============================================================ */
 
+/* The memory goes once both handles closed and no deferred answer holds
+ * the connection. */
+static void conn_maybe_free(tcp_conn_t *c)
+{
+	if (c->handles == 0 && c->deferred == 0) {
+		free(c->buf);
+		free(c);
+	}
+}
+
 static void on_conn_closed(uv_handle_t *h)
 {
 	tcp_conn_t *c = h->data;
 	c->net->handles_open--;
-	if (--c->handles == 0) {
-		free(c->buf);
-		free(c);
-	}
+	c->handles--;
+	conn_maybe_free(c);
 }
 
 static void stream_end(tcp_conn_t *c)
@@ -220,7 +229,16 @@ static void conn_handle(tcp_conn_t *c, const uint8_t *msg, size_t len)
 	        .resp_cap = NET_MSG_MAX,
 	        .worker_ctx = net->tcp_ctx,
 	};
+	q.net = net;
+	q.conn = c;
 	int r = net->conf.handler(net->conf.ctx, &q);
+	if (r == NET_DEFERRED && q.deferred != NULL) {
+		return; /* net_reply_send() answers it */
+	}
+	if (q.deferred != NULL) {
+		/* Deferred, then answered now after all: cancel. */
+		(void)net_reply_send(q.deferred, NULL, 0);
+	}
 	if (r == NET_STREAM && q.stream_next != NULL) {
 		c->snext = q.stream_next;
 		c->sfree = q.stream_free;
@@ -356,12 +374,38 @@ static void conn_pump(tcp_conn_t *c)
 		return;
 	}
 	if (c->eof) {
-		if (c->wpending == 0 && c->snext == NULL) {
+		if (c->wpending == 0 && c->snext == NULL && c->deferred == 0) {
 			conn_close(c);
 		}
 		return;
 	}
 	conn_set_reading(c, !conn_paused(c));
+}
+
+/* ===== Deferred answers ================================================= */
+
+void net_tcp_hold(tcp_conn_t *c)
+{
+	c->deferred++;
+}
+
+int net_tcp_reply(tcp_conn_t *c, const uint8_t *msg, size_t len)
+{
+	net_t *net = c->net;
+	c->deferred--;
+	if (c->closing || len == 0 || len > NET_MSG_MAX) {
+		int ret = c->closing ? DZ_ENOENT : DZ_EINVAL;
+		net_count(&net->tcp_stats.dropped);
+		conn_maybe_free(c);
+		return ret;
+	}
+	memcpy(net->scratch + NET_TCP_PREFIX, msg, len);
+	conn_send(c, len, true);
+	if (!c->closing) {
+		conn_touch(c);
+		conn_pump(c); /* a half-closed client may be done now */
+	}
+	return DZ_OK;
 }
 
 /* ===== Accepting ========================================================== */

@@ -159,7 +159,7 @@ static void queue_answer(net_udp_worker_t *w, int i, int k, size_t len,
 }
 
 /* Run the handler over \p n datagrams; returns how many answers to send. */
-static int udp_answer(net_udp_worker_t *w, int n,
+static int udp_answer(net_udp_worker_t *w, int n, int fd,
                       const struct sockaddr_storage *bound)
 {
 	const net_config_t *conf = &w->net->conf;
@@ -183,8 +183,20 @@ static int udp_answer(net_udp_worker_t *w, int n,
 		        .resp = w->tx[k],
 		        .resp_cap = NET_MSG_MAX,
 		        .worker_ctx = w->ctx,
+		        .net = w->net,
+		        .udp_fd = fd,
+		        .udp_ctrl = w->out_ctrl[k].buf,
+		        .udp_ctrl_len = ctrl_len,
 		};
 		int len = conf->handler(conf->ctx, &q);
+		if (len == NET_DEFERRED && q.deferred != NULL) {
+			continue; /* answered later by net_reply_send() */
+		}
+		if (q.deferred != NULL) {
+			/* Deferred, then answered now after all: cancel
+			 * (a UDP handle holds nothing but memory). */
+			free(q.deferred);
+		}
 		if (len <= 0 || len > NET_MSG_MAX) {
 			net_count(&w->stats.dropped);
 			continue;
@@ -224,7 +236,7 @@ static void serve_socket(net_udp_worker_t *w, size_t li)
 		if (n == 0) {
 			return;
 		}
-		udp_send(w, fd, udp_answer(w, n, &net->ls[li].addr));
+		udp_send(w, fd, udp_answer(w, n, fd, &net->ls[li].addr));
 		if (n < NET_UDP_BATCH) {
 			return;
 		}

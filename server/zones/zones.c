@@ -12,34 +12,8 @@
 
 #include "lib/util/errcode.h"
 #include "server/log/log.h"
-
-/* Identity of a zone file as stat(2) sees it: a change of any field means
- * the file must be read again (an editor that renames changes the inode). */
-typedef struct {
-	bool valid;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-} file_sig_t;
-
-/*
- * One served zone. It lives as long as the zone stays configured: reloads
- * of the configuration carry it into the next table. Readers touch only
- * name, version and stats; the rest belongs to the loop thread.
- */
-struct zone_entry {
-	uint8_t name[DZ_NAME_MAXLEN];
-	dz_zone_t *version; /* RCU-published; NULL: SERVFAIL */
-	stats_zone_t *stats;
-	/* Loop thread only. */
-	const conf_zone_t *conf;
-	zone_state_t state;
-	zone_error_t error;
-	struct timespec loaded_at;
-	file_sig_t sig; /* of the last file read, loaded or not */
-	bool keep;      /* scratch for zones_configure */
-};
+#include "server/update/update_writer.h"
+#include "server/zones/zones_internal.h"
 
 /* An immutable table: built whole, published with one pointer store. */
 typedef struct {
@@ -53,6 +27,7 @@ typedef struct {
 struct zones {
 	zone_table_t *table; /* RCU-published */
 	unsigned nthreads;
+	void *uctx; /* update context: primary zones get a writer */
 };
 
 /* ===== RCU wrappers (keep liburcu's macros in this file) ================ */
@@ -75,6 +50,26 @@ void zones_thread_online(void)
 void zones_thread_offline(void)
 {
 	rcu_thread_offline();
+}
+
+void zones_synchronize(void)
+{
+	synchronize_rcu();
+}
+
+const conf_zone_t *zone_entry_conf(const zone_entry_t *e)
+{
+	return rcu_dereference(e->conf);
+}
+
+const uint8_t *zone_entry_name(const zone_entry_t *e)
+{
+	return e->name;
+}
+
+struct zone_writer *zone_entry_writer(const zone_entry_t *e)
+{
+	return e->writer;
 }
 
 /* ===== Tables ============================================================= */
@@ -195,6 +190,7 @@ static int entry_new(const zones_t *zones, const conf_zone_t *zc,
 	}
 	dz_name_copy(e->name, zc->domain);
 	e->conf = zc;
+	e->uctx = zones->uctx;
 	*out = e;
 	return DZ_OK;
 }
@@ -202,12 +198,14 @@ static int entry_new(const zones_t *zones, const conf_zone_t *zc,
 /* Only once no reader can see it (after a grace period, or at exit). */
 static void entry_free(zone_entry_t *e)
 {
+	zone_writer_free(e->writer); /* joined: nothing runs for e now */
+	dz_journal_free(e->journal);
 	dz_zone_unref(e->version);
 	stats_zone_free(e->stats);
 	free(e);
 }
 
-static void file_sig_read(const char *path, file_sig_t *sig)
+void file_sig_read(const char *path, file_sig_t *sig)
 {
 	struct stat st;
 	memset(sig, 0, sizeof(*sig));
@@ -220,7 +218,7 @@ static void file_sig_read(const char *path, file_sig_t *sig)
 	}
 }
 
-static bool file_sig_equal(const file_sig_t *a, const file_sig_t *b)
+bool file_sig_equal(const file_sig_t *a, const file_sig_t *b)
 {
 	return a->valid == b->valid && a->dev == b->dev && a->ino == b->ino &&
 	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
@@ -274,7 +272,7 @@ static void log_loaded(const zone_entry_t *e, const dz_zone_t *old,
 
 /* Publish \p zone (taken over) as the entry's version, free the old one
  * after every reader has moved on. */
-static void entry_publish(zone_entry_t *e, dz_zone_t *zone)
+void zone_entry_publish(zone_entry_t *e, dz_zone_t *zone)
 {
 	dz_zone_t *old = rcu_xchg_pointer(&e->version, zone);
 	if (old != NULL) {
@@ -307,8 +305,49 @@ static int entry_load(zone_entry_t *e)
 	log_loaded(e, e->version, zone, ms_since(&t0));
 	e->state = ZONE_STATE_OK;
 	clock_gettime(CLOCK_REALTIME, &e->loaded_at);
-	entry_publish(e, zone);
+	zone_entry_publish(e, zone);
 	return DZ_OK;
+}
+
+static bool entry_is_dynamic(const zone_entry_t *e)
+{
+	return e->uctx != NULL && e->conf->role == CONF_ROLE_PRIMARY;
+}
+
+/*
+ * A dynamic zone's first load reads its journal too (zone_journal.c); a
+ * later one goes through its writer, like every change of the zone
+ * (DESIGN.md §3: one writer per zone), so it is queued, not done here.
+ */
+static int entry_load_dynamic(zone_entry_t *e, bool force)
+{
+	if (e->writer != NULL && e->state != ZONE_STATE_NOT_LOADED) {
+		return zone_writer_request(e->writer, ZONE_JOB_RELOAD, force);
+	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	file_sig_read(e->conf->path, &e->sig);
+	dz_zone_t *zone = NULL;
+	int ret = zone_journal_load(e, &zone);
+	if (ret != DZ_OK) {
+		e->state = ZONE_STATE_FAILED;
+		log_failed(e);
+		return ret;
+	}
+	log_loaded(e, e->version, zone, ms_since(&t0));
+	e->state = ZONE_STATE_OK;
+	clock_gettime(CLOCK_REALTIME, &e->loaded_at);
+	zone_entry_publish(e, zone);
+	if (e->writer == NULL) {
+		ret = zone_writer_new(e, &e->writer);
+	}
+	return ret;
+}
+
+static int entry_load_any(zone_entry_t *e, bool force)
+{
+	return entry_is_dynamic(e) ? entry_load_dynamic(e, force)
+	                           : entry_load(e);
 }
 
 /* ===== Writer side ======================================================== */
@@ -400,10 +439,13 @@ int zones_configure(zones_t *zones, const conf_t *conf, bool force)
 	for (size_t i = 0; i < conf->nzones; i++) {
 		zone_entry_t *e = v[i];
 		bool load = entry_needs_load(e, &conf->zones[i], force);
-		e->conf = &conf->zones[i];
+		/* Readers load it online; the old configuration is freed
+		 * after a grace period (server_reload). */
+		__atomic_store_n(&e->conf, &conf->zones[i], __ATOMIC_RELEASE);
 		e->keep = true;
 		if (load) {
-			(void)entry_load(e); /* logged; the zone keeps its state */
+			/* logged; the zone keeps its state */
+			(void)entry_load_any(e, force);
 		}
 	}
 	zone_table_t *t = NULL;
@@ -431,7 +473,32 @@ int zones_reload_zone(zones_t *zones, const uint8_t *name)
 	if (e == NULL) {
 		return DZ_ENOTFOUND;
 	}
-	return entry_load(e);
+	return entry_load_any(e, true);
+}
+
+void zones_set_update(zones_t *zones, void *uctx)
+{
+	zones->uctx = uctx;
+}
+
+void zones_stop_writers(zones_t *zones)
+{
+	const zone_table_t *t = zones->table;
+	for (size_t i = 0; i < t->n; i++) {
+		zone_writer_stop(t->sorted[i]->writer);
+	}
+}
+
+int zones_sync_zone(zones_t *zones, const uint8_t *name)
+{
+	zone_entry_t *e = table_get(zones->table, name);
+	if (e == NULL) {
+		return DZ_ENOTFOUND;
+	}
+	if (e->writer == NULL) {
+		return DZ_ENOTSUP; /* not a dynamic zone */
+	}
+	return zone_writer_request(e->writer, ZONE_JOB_SYNC, true);
 }
 
 size_t zones_count(const zones_t *zones)

@@ -71,6 +71,16 @@ const zone_entry_t *zones_find(const zones_t *zones, const uint8_t *qname);
 const dz_zone_t *zone_entry_version(const zone_entry_t *e);
 /* The zone's counters (write only from thread \p id's slot). */
 stats_zone_t *zone_entry_stats(const zone_entry_t *e);
+/* The zone's configuration (valid while the reader stays online). */
+const conf_zone_t *zone_entry_conf(const zone_entry_t *e);
+/* The zone's name (wire form; lives as long as the entry). */
+const uint8_t *zone_entry_name(const zone_entry_t *e);
+/* The zone's writer (server/update/update_writer.h), NULL unless the zone
+ * is a loaded primary of a daemon with updates (zones_set_update). */
+struct zone_writer *zone_entry_writer(const zone_entry_t *e);
+/* Wait until every online reader passed a quiescent state (RCU grace
+ * period): then an object unpublished before the call can be freed. */
+void zones_synchronize(void);
 
 /* ---- writer side (loop thread) ---------------------------------------- */
 
@@ -90,7 +100,20 @@ void zones_free(zones_t *zones);
  */
 int zones_configure(zones_t *zones, const conf_t *conf, bool force);
 
-/* Re-read one zone's file now. DZ_OK, DZ_ENOTFOUND (not configured), or
+/*
+ * Give primary zones a writer and a journal (server/update): \p uctx is the
+ * update context. Call before the first zones_configure().
+ */
+void zones_set_update(zones_t *zones, void *uctx);
+
+/* Stop every writer (finishing its queue) and join it; loop thread. */
+void zones_stop_writers(zones_t *zones);
+
+/* Queue a zone-file sync of a dynamic zone (`dynzone ctl sync`): DZ_OK,
+ * DZ_ENOTFOUND, DZ_ENOTSUP (not dynamic). */
+int zones_sync_zone(zones_t *zones, const uint8_t *name);
+
+/* Re-read one zone's file now (a dynamic zone: queued to its writer). DZ_OK, DZ_ENOTFOUND (not configured), or
  * the load's error status (logged, the old version stays). */
 int zones_reload_zone(zones_t *zones, const uint8_t *name);
 
