@@ -119,6 +119,14 @@ static const char *own_str(int code)
 		return "not authoritative for zone";
 	case DZ_EREFUSED:
 		return "refused by policy";
+	case DZ_EXFRRCODE:
+		return "transfer peer answered with an error rcode";
+	case DZ_EXFRHISTORY:
+		return "ixfr does not apply to our version";
+	case DZ_EXFRINCOMPLETE:
+		return "transfer ended before the final soa";
+	case DZ_EXFRBAD:
+		return "malformed transfer stream";
 	default:
 		return NULL;
 	}

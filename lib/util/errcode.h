@@ -50,6 +50,10 @@ enum {
 	DZ_EPREREQ = -1025,    /*!< update prerequisite not satisfied (RFC 2136 §3.2) */
 	DZ_ENOTAUTH = -1026,   /*!< not authoritative for the zone */
 	DZ_EREFUSED = -1027,   /*!< refused by policy */
+	DZ_EXFRRCODE = -1028,  /*!< transfer peer answered with an error rcode */
+	DZ_EXFRHISTORY = -1029, /*!< ixfr does not apply to our version */
+	DZ_EXFRINCOMPLETE = -1030, /*!< transfer ended before the final soa */
+	DZ_EXFRBAD = -1031,    /*!< malformed transfer stream */
 };
 
 /*!
