@@ -165,8 +165,9 @@ int main(void)
 	}
 	query_env_t env = {.find_zone = find_zone, .ctx = zone,
 	                   .udp_max_payload = 1232};
-	double start = now(), elapsed = 0;
+	double start = now(), elapsed = 0, best = 1e9;
 	while (elapsed < SECONDS) {
+		double pass = now();
 		for (unsigned i = 0; i < QUERIES; i++) {
 			query_info_t info;
 			int len = query_answer(&env, reqs[i].wire, reqs[i].len,
@@ -179,11 +180,15 @@ int main(void)
 			referrals += info.result == QUERY_RESULT_REFERRAL;
 		}
 		answers += QUERIES;
-		elapsed = now() - start;
+		double t = now();
+		best = t - pass < best ? t - pass : best;
+		elapsed = t - start;
 	}
-	printf("bench_query: %lu answers in %.2f s: %.0f answers/s, %.0f ns/answer\n",
+	/* The fastest pass is the figure least disturbed by other processes
+	 * on a shared machine. */
+	printf("bench_query: %lu answers in %.2f s: %.0f answers/s, %.0f ns/answer, best pass %.0f ns/answer\n",
 	       answers, elapsed, (double)answers / elapsed,
-	       elapsed * 1e9 / (double)answers);
+	       elapsed * 1e9 / (double)answers, best * 1e9 / QUERIES);
 	printf("bench_query: NOERROR %lu (referrals %lu), NXDOMAIN %lu, other %lu\n",
 	       rcodes[0], referrals, rcodes[3],
 	       answers - rcodes[0] - rcodes[3]);

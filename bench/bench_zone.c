@@ -13,6 +13,8 @@
 
 #define TARGET 1000000
 #define QUERIES 1000000
+/* Lookups timed together (the best slice is reported). */
+#define SLICE 10000
 #define QNAMES 65536
 
 static double now(void)
@@ -201,16 +203,24 @@ static void lookups(const dz_zone_t *z, const char *prefix,
 		}
 	}
 	size_t hits = 0;
-	double t0 = now();
-	for (unsigned q = 0; q < QUERIES; q++) {
-		dz_zone_result_t r;
-		(void)dz_zone_find(z, names[q % QNAMES], &r);
-		hits += r.match == want;
+	double t0 = now(), best = 1e9;
+	/* The fastest slice too: on a shared machine it is the figure least
+	 * disturbed by other processes (preemption, their cache use). */
+	for (unsigned q = 0; q < QUERIES; q += SLICE) {
+		double ts = now();
+		for (unsigned k = q; k < q + SLICE && k < QUERIES; k++) {
+			dz_zone_result_t r;
+			(void)dz_zone_find(z, names[k % QNAMES], &r);
+			hits += r.match == want;
+		}
+		double t = now() - ts;
+		best = t < best ? t : best;
 	}
 	double t = now() - t0;
-	printf("lookup %-14s %.2f M/s (%zu/%d as expected)\n",
-	       want == DZ_ZONE_EXACT ? "exact" : "nxdomain",
-	       QUERIES / t / 1e6, hits, QUERIES);
+	printf("lookup %-14s %.2f M/s, best slice %.2f M/s (%zu/%d as "
+	       "expected)\n",
+	       want == DZ_ZONE_EXACT ? "exact" : "nxdomain", QUERIES / t / 1e6,
+	       SLICE / best / 1e6, hits, QUERIES);
 	free(names);
 }
 

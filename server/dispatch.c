@@ -11,6 +11,8 @@
 #include "lib/wire/name.h"
 #include "lib/wire/rrtype.h"
 #include "server/log/log.h"
+#include "server/notify/notify.h"
+#include "server/xfrout/xfrout.h"
 
 /* Offset of the question in a DNS message (RFC 1035 §4.1.1). */
 #define HEADER_LEN 12
@@ -74,6 +76,7 @@ bool dispatch_find_zone(void *ctx, const uint8_t *name, uint16_t qtype,
 	/* A zone that never loaded has no version: SERVFAIL (not REFUSED),
 	 * as BIND and Knot answer for a configured zone they cannot serve. */
 	*out = (query_zone_t){.zone = zone_entry_version(e),
+	                      .expired = zone_entry_expired(e),
 	                      .data = (void *)e};
 	return true;
 }
@@ -140,6 +143,49 @@ static int route_update(const server_t *srv, net_query_t *q,
 	return len;
 }
 
+/* AXFR/IXFR (issue 5 §4): server/xfrout answers, or streams over TCP. */
+static int route_xfr(const server_t *srv, net_query_t *q, query_info_t *info)
+{
+	dz_msg_rr_t rrs[16]; /* SOA (IXFR), OPT, TSIG: a few suffice */
+	dz_msg_t msg;
+	dz_msg_init(&msg, rrs, 16);
+	if (dz_msg_parse(&msg, q->req, q->req_len, NULL, NULL) != DZ_OK) {
+		return query_answer(&srv->env, q->req, q->req_len,
+		                    q->transport == NET_TCP, q->resp,
+		                    q->resp_cap, info); /* FORMERR */
+	}
+	info->qtype = msg.qtype;
+	info->qclass = msg.qclass;
+	info->tsig = msg.tsig_idx >= 0;
+	int len = xfrout_handle((server_t *)srv, q, &msg);
+	if (len > DZ_MSG_HDR_LEN && len <= NET_MSG_MAX) {
+		info->rcode = q->resp[3] & 0x0f;
+	}
+	return len;
+}
+
+/* NOTIFY (RFC 1996, issue 5 §2): server/notify checks and answers. */
+static int route_notify(const server_t *srv, net_query_t *q,
+                        query_info_t *info)
+{
+	dz_msg_rr_t rrs[16]; /* SOA, OPT, TSIG: a few suffice */
+	dz_msg_t msg;
+	dz_msg_init(&msg, rrs, 16);
+	info->opcode = DZ_OPCODE_NOTIFY;
+	if (dz_msg_parse(&msg, q->req, q->req_len, NULL, NULL) != DZ_OK) {
+		return query_answer(&srv->env, q->req, q->req_len,
+		                    q->transport == NET_TCP, q->resp,
+		                    q->resp_cap, info); /* FORMERR */
+	}
+	info->qtype = msg.qtype;
+	info->qclass = msg.qclass;
+	int len = notify_in_handle((server_t *)srv, q, &msg);
+	if (len > DZ_MSG_HDR_LEN && len <= NET_MSG_MAX) {
+		info->rcode = q->resp[3] & 0x0f;
+	}
+	return len;
+}
+
 /* Route by opcode; each later issue plugs its handler into one case. */
 static int route(const server_t *srv, net_query_t *q, query_info_t *info)
 {
@@ -152,11 +198,10 @@ static int route(const server_t *srv, net_query_t *q, query_info_t *info)
 			return route_update(srv, q, info);
 		}
 		break;
-	case QUERY_KIND_NOTIFY:
-		/* The NOTIFY issue (RFC 1996) handles these here. */
 	case QUERY_KIND_XFR:
-		/* The transfer-server issue answers AXFR/IXFR here (TCP
-		 * streams through net_query_set_stream). */
+		return route_xfr(srv, q, info);
+	case QUERY_KIND_NOTIFY:
+		return route_notify(srv, q, info);
 	case QUERY_KIND_QUERY:
 	case QUERY_KIND_OTHER:
 		break;

@@ -42,6 +42,7 @@ struct server {
 	bool stopping;
 	bool loop_ready; /* uv_loop_init done */
 	struct timespec started_at;
+	struct xfrin *xfrin; /* server/xfrin: secondary zones, NULL if none */
 };
 
 /* net_config_t callbacks: the request handler and the thread life cycle. */

@@ -10,6 +10,8 @@
 #include "lib/wire/name.h"
 #include "lib/wire/rrtype.h"
 #include "server/log/log.h"
+#include "server/notify/notify.h"
+#include "server/xfrin/xfrin.h"
 
 static int parse_zone(const char *text, uint8_t *name)
 {
@@ -36,7 +38,9 @@ static void time_str(const struct timespec *ts, char *buf, size_t len)
 
 /* ===== status ============================================================= */
 
-static void status_text(ctl_resp_t *resp, const zone_status_t *st)
+/* \p extra: more fields (server/xfrin: a secondary's refresh state). */
+static void status_text(ctl_resp_t *resp, const zone_status_t *st,
+                        const char *extra)
 {
 	char name[DZ_NAME_MAXSTR], when[32];
 	(void)dz_name_to_str(name, sizeof(name), st->name);
@@ -56,10 +60,11 @@ static void status_text(ctl_resp_t *resp, const zone_status_t *st)
 		                st->error->file, st->error->line,
 		                st->error->column, st->error->msg);
 	}
-	ctl_resp_printf(resp, "\n");
+	ctl_resp_printf(resp, "%s\n", extra);
 }
 
-static void status_json(ctl_resp_t *resp, const zone_status_t *st)
+static void status_json(ctl_resp_t *resp, const zone_status_t *st,
+                        const char *extra)
 {
 	char name[DZ_NAME_MAXSTR], when[32];
 	(void)dz_name_to_str(name, sizeof(name), st->name);
@@ -84,7 +89,7 @@ static void status_json(ctl_resp_t *resp, const zone_status_t *st)
 		ctl_resp_json_str(resp, st->error->msg);
 		ctl_resp_printf(resp, "}");
 	}
-	ctl_resp_printf(resp, "}");
+	ctl_resp_printf(resp, "%s}", extra);
 }
 
 static int cmd_status(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
@@ -110,11 +115,17 @@ static int cmd_status(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 	for (size_t i = first; i < n; i++) {
 		zone_status_t st;
 		zones_status(srv->zones, i, &st);
+		char extra[2048];
+		extra[0] = '\0';
+		size_t used = xfrin_status(srv, st.name, args->json, extra,
+		                           sizeof(extra));
+		(void)notify_status(srv, st.name, args->json, extra + used,
+		                    sizeof(extra) - used);
 		if (args->json) {
 			ctl_resp_printf(resp, "%s", i > first ? "," : "");
-			status_json(resp, &st);
+			status_json(resp, &st, extra);
 		} else {
-			status_text(resp, &st);
+			status_text(resp, &st, extra);
 		}
 	}
 	if (args->json) {
@@ -123,7 +134,78 @@ static int cmd_status(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 	return DZ_OK;
 }
 
-/* ===== reload ============================================================= */
+/* ===== reload, sync ======================================================= */
+
+/*
+ * Reload and sync of a dynamic zone run on its writer thread (DESIGN.md §3)
+ * and the client waits for the real outcome: the handler defers its answer
+ * and the writer completes it (ctl_pending_done hops to the loop thread).
+ */
+static void reload_done(void *arg, int status, const char *msg)
+{
+	ctl_pending_t *p = arg;
+	if (status != DZ_OK) {
+		char text[600];
+		snprintf(text, sizeof(text), "zone not reloaded: %s",
+		         msg != NULL && msg[0] != '\0' ? msg
+		                                       : dz_strerror(status));
+		ctl_pending_done(p, status, text);
+		return;
+	}
+	ctl_pending_done(p, DZ_OK, ctl_pending_json(p) ? "{\"reloaded\":true}"
+	                                               : "reloaded\n");
+}
+
+static void sync_done(void *arg, int status, const char *msg)
+{
+	ctl_pending_t *p = arg;
+	char text[600];
+	if (status != DZ_OK) {
+		snprintf(text, sizeof(text), "zone not synced: %s",
+		         msg != NULL && msg[0] != '\0' ? msg
+		                                       : dz_strerror(status));
+	} else if (ctl_pending_json(p)) {
+		snprintf(text, sizeof(text), "{\"synced\":true}");
+	} else {
+		snprintf(text, sizeof(text), "%s\n",
+		         msg != NULL && msg[0] != '\0' ? msg : "synced");
+	}
+	ctl_pending_done(p, status, text);
+}
+
+/* An answer known at once, through the deferred handle. */
+static void done_now(ctl_pending_t *p, int status, const char *zone,
+                     const char *what)
+{
+	char text[600];
+	snprintf(text, sizeof(text), "zone %s %s", zone, what);
+	ctl_pending_done(p, status, text);
+}
+
+static int reload_zone(server_t *srv, const char *zone, ctl_resp_t *resp)
+{
+	uint8_t name[DZ_NAME_MAXLEN];
+	ctl_pending_t *p = NULL;
+	int ret = ctl_resp_defer(resp, &p);
+	if (ret != DZ_OK) {
+		return ret;
+	}
+	char msg[512] = "";
+	ret = parse_zone(zone, name);
+	if (ret == DZ_OK) {
+		ret = zones_reload_zone(srv->zones, name, reload_done, p, msg,
+		                        sizeof(msg));
+	}
+	if (ret == ZONES_QUEUED) {
+		return CTL_PENDING;
+	}
+	if (ret == DZ_ENOTFOUND) {
+		done_now(p, ret, zone, "is not served");
+	} else {
+		reload_done(p, ret, msg); /* a static zone: loaded here */
+	}
+	return CTL_PENDING;
+}
 
 static int cmd_reload(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 {
@@ -131,29 +213,15 @@ static int cmd_reload(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 	if (args->argc > 1) {
 		return DZ_EINVAL;
 	}
-	if (args->argc == 0) {
-		char errbuf[CONF_ERRBUF_SIZE];
-		int ret = server_reload(srv, errbuf);
-		if (ret != DZ_OK) {
-			ctl_resp_printf(resp, "%s", errbuf);
-			return ret;
-		}
-		ctl_resp_printf(resp, args->json ? "{\"reloaded\":true}"
-		                                 : "reloaded\n");
-		return DZ_OK;
+	if (args->argc == 1) {
+		return reload_zone(srv, args->argv[0], resp);
 	}
-	uint8_t name[DZ_NAME_MAXLEN];
-	int ret = parse_zone(args->argv[0], name);
-	if (ret == DZ_OK) {
-		ret = zones_reload_zone(srv->zones, name);
-	}
-	if (ret == DZ_ENOTFOUND) {
-		ctl_resp_printf(resp, "zone %s is not served", args->argv[0]);
-		return ret;
-	}
+	/* The configuration and every changed zone; dynamic zones reload
+	 * on their writers (their outcome is in the log and `status`). */
+	char errbuf[CONF_ERRBUF_SIZE];
+	int ret = server_reload(srv, errbuf);
 	if (ret != DZ_OK) {
-		ctl_resp_printf(resp, "zone %s not reloaded (see the log): %s",
-		                args->argv[0], dz_strerror(ret));
+		ctl_resp_printf(resp, "%s", errbuf);
 		return ret;
 	}
 	ctl_resp_printf(resp, args->json ? "{\"reloaded\":true}"
@@ -161,36 +229,35 @@ static int cmd_reload(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 	return DZ_OK;
 }
 
-/* ===== sync =============================================================== */
-
 /* Fold a dynamic zone's journal into its zone file now, through the
- * zone's writer (queued: `zone-synced` in the log says when it is done). */
+ * zone's writer; answered once the file is on disk (or not). */
 static int cmd_sync(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 {
 	server_t *srv = ctx;
 	if (args->argc != 1) {
 		return DZ_EINVAL;
 	}
-	uint8_t name[DZ_NAME_MAXLEN];
-	int ret = parse_zone(args->argv[0], name);
-	if (ret == DZ_OK) {
-		ret = zones_sync_zone(srv->zones, name);
-	}
-	if (ret == DZ_ENOTFOUND) {
-		ctl_resp_printf(resp, "zone %s is not served", args->argv[0]);
-		return ret;
-	}
-	if (ret == DZ_ENOTSUP) {
-		ctl_resp_printf(resp, "zone %s is not a dynamic zone",
-		                args->argv[0]);
-		return ret;
-	}
+	ctl_pending_t *p = NULL;
+	int ret = ctl_resp_defer(resp, &p);
 	if (ret != DZ_OK) {
 		return ret;
 	}
-	ctl_resp_printf(resp, args->json ? "{\"sync\":\"queued\"}"
-	                                 : "sync queued\n");
-	return DZ_OK;
+	uint8_t name[DZ_NAME_MAXLEN];
+	ret = parse_zone(args->argv[0], name);
+	if (ret == DZ_OK) {
+		ret = zones_sync_zone(srv->zones, name, sync_done, p);
+	}
+	if (ret == ZONES_QUEUED) {
+		return CTL_PENDING;
+	}
+	if (ret == DZ_ENOTFOUND) {
+		done_now(p, ret, args->argv[0], "is not served");
+	} else if (ret == DZ_ENOTSUP) {
+		done_now(p, ret, args->argv[0], "is not a dynamic zone");
+	} else {
+		sync_done(p, ret, NULL);
+	}
+	return CTL_PENDING;
 }
 
 /* ===== stats ============================================================== */

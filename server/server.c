@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* dynzoned: command line, start-up order (config, log, zones, bind, control, privileges, pid file, serve), reload and stop. */
+/* dynzoned: command line, start-up order (config, log, bind, control, privileges, zones, pid file, serve), reload and stop. */
 #include "server/server.h"
 
 #include <arpa/inet.h>
@@ -16,6 +16,8 @@
 #include "lib/util/errcode.h"
 #include "server/dispatch.h"
 #include "server/log/log.h"
+#include "server/notify/notify.h"
+#include "server/xfrin/xfrin.h"
 
 #ifndef DZ_VERSION
 #define DZ_VERSION "unknown"
@@ -303,6 +305,7 @@ int server_reload(server_t *srv, char *errbuf)
 	__atomic_store_n(&srv->conf, conf, __ATOMIC_RELEASE);
 	zones_synchronize();
 	conf_free(old); /* the zones now point into the new one */
+	xfrin_reconfigure(srv); /* secondary zones added or removed */
 	log_event(LOG_LEVEL_INFO, LOG_CAT_GENERAL, NULL, NULL,
 	          "config-reloaded", "config=%s zones=%zu",
 	          srv->conf_path != NULL ? srv->conf_path : "embedded",
@@ -329,6 +332,8 @@ void server_stop(server_t *srv, const char *reason)
 	/* Writers finish their queues; their answers are dropped (the layer
 	 * is stopped) and the handles released. */
 	zones_stop_writers(srv->zones);
+	notify_shutdown(srv); /* no writer is left to call it */
+	xfrin_shutdown(srv);  /* nor to finish a transfer */
 	update_ctx_close(srv->update);
 }
 
@@ -443,6 +448,14 @@ static int server_start(server_t *srv)
 	if (ret != DZ_OK) {
 		return ret;
 	}
+	if ((ret = start_net(srv)) != DZ_OK || (ret = start_ctl(srv)) != DZ_OK ||
+	    (ret = drop_privileges(srv)) != DZ_OK) {
+		return ret;
+	}
+	/* Zones load as server.user: the journals, zone files and bases it
+	 * creates are its own, and `data-dir-unwritable` is judged with its
+	 * rights - a journal opened as root would hide the fault until the
+	 * next restart. Nothing is answered before net_start(). */
 	if ((ret = prepare_example(srv)) != DZ_OK) {
 		return ret;
 	}
@@ -451,14 +464,20 @@ static int server_start(server_t *srv)
 		fail("zones", ret);
 		return ret;
 	}
-	if ((ret = start_net(srv)) != DZ_OK || (ret = start_ctl(srv)) != DZ_OK ||
-	    (ret = drop_privileges(srv)) != DZ_OK ||
-	    (ret = write_pid_file(srv)) != DZ_OK) {
+	if ((ret = write_pid_file(srv)) != DZ_OK) {
 		return ret;
 	}
 	if ((ret = net_start(srv->net)) != DZ_OK ||
 	    (ret = start_signals(srv)) != DZ_OK) {
 		fail("start", ret);
+		return ret;
+	}
+	if ((ret = notify_init(srv)) != DZ_OK) { /* after the listeners */
+		fail("notify", ret);
+		return ret;
+	}
+	if ((ret = xfrin_init(srv)) != DZ_OK) { /* after zones and ctl */
+		fail("xfrin", ret);
 		return ret;
 	}
 	log_started(srv);
@@ -482,6 +501,8 @@ static void server_teardown(server_t *srv)
 		if (srv->zones != NULL) {
 			zones_stop_writers(srv->zones);
 		}
+		notify_shutdown(srv);
+		xfrin_shutdown(srv);
 		update_ctx_close(srv->update);
 		uv_run(&srv->loop, UV_RUN_DEFAULT);
 		net_free(srv->net);

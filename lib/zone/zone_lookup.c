@@ -17,22 +17,34 @@ const dz_node_t *dz_zone_node(const dz_zone_t *zone, const uint8_t *name)
 	return dz__tree_get(zone->root, zone->okeylen, key, (size_t)klen);
 }
 
-/* A key names an existing name without records iff some node's key
- * extends it (key(a) is a prefix of key(b) iff b is at or below a); such a
- * node is the first one after the key in canonical order. */
-static bool key_is_ent(const dz_zone_t *zone, const uint8_t *key, size_t klen)
+/*
+ * Whether key names an existing name: it has a node (*node, else NULL) or
+ * is an empty non-terminal. key(a) is a prefix of key(b) iff b is at or
+ * below a, so a node below key is the first one after it in canonical
+ * order: one search answers both.
+ */
+static bool key_exists(const dz_zone_t *zone, const uint8_t *key, size_t klen,
+                       const dz_node_t **node)
 {
 	const dz_node_t *le, *gt;
-	if (klen < zone->okeylen || memcmp(key, zone->okey, zone->okeylen)) {
-		return false;
-	}
+	*node = NULL;
 	dz__tree_near(zone->root, zone->okeylen, key, klen, &le, &gt);
 	if (le != NULL && dz__key_cmp(dz__node_key(le), le->keylen, key,
 	                              klen) == 0) {
-		return false;
+		*node = le;
+		return true;
 	}
 	return gt != NULL && gt->keylen > klen &&
 	       memcmp(dz__node_key(gt), key, klen) == 0;
+}
+
+static bool key_is_ent(const dz_zone_t *zone, const uint8_t *key, size_t klen)
+{
+	const dz_node_t *node;
+	if (klen < zone->okeylen || memcmp(key, zone->okey, zone->okeylen)) {
+		return false;
+	}
+	return key_exists(zone, key, klen, &node) && node == NULL;
 }
 
 bool dz_zone_is_ent(const dz_zone_t *zone, const uint8_t *name)
@@ -124,6 +136,22 @@ static bool find_above(const find_ctx_t *f, dz_zone_result_t *res)
 	return false;
 }
 
+/* The node of the closest encloser (ce octets of the query key), or NULL
+ * for an empty non-terminal. Mostly the apex or the predecessor of the
+ * query name, which the caller already holds: no search then. */
+static const dz_node_t *encloser_node(const find_ctx_t *f, const dz_node_t *le,
+                                      size_t ce)
+{
+	if (ce == f->zone->okeylen) {
+		return f->zone->apex;
+	}
+	if (le != NULL && le->keylen == ce &&
+	    memcmp(dz__node_key(le), f->qkey, ce) == 0) {
+		return le;
+	}
+	return dz__tree_get(f->zone->root, f->zone->okeylen, f->qkey, ce);
+}
+
 /* RFC 4592 §3.3.1: the source of synthesis is "*" below the closest
  * encloser; it exists if it has records or names below it. */
 static void find_missing(const find_ctx_t *f, const dz_node_t *le,
@@ -135,15 +163,13 @@ static void find_missing(const find_ctx_t *f, const dz_node_t *le,
 	if (ce < f->zone->okeylen) {
 		ce = f->zone->okeylen; /* no node at all: the apex encloses */
 	}
-	const dz_node_t *ce_node = dz__tree_get(f->zone->root, f->zone->okeylen,
-	                                               f->qkey, ce);
+	const dz_node_t *ce_node = encloser_node(f, le, ce);
 	uint8_t wkey[DZ_NAME_MAXKEY + 2];
 	memcpy(wkey, f->qkey, ce);
 	wkey[ce] = '*';
 	wkey[ce + 1] = 0;
-	const dz_node_t *wc = dz__tree_get(f->zone->root, f->zone->okeylen,
-	                                       wkey, ce + 2);
-	if (wc != NULL || key_is_ent(f->zone, wkey, ce + 2)) {
+	const dz_node_t *wc;
+	if (key_exists(f->zone, wkey, ce + 2, &wc)) {
 		set_result(f, res, DZ_ZONE_WILDCARD, wc, ce, ce_node);
 	} else {
 		set_result(f, res, DZ_ZONE_NXDOMAIN, NULL, ce, ce_node);

@@ -66,14 +66,20 @@ static int node_cmp(const dz_node_t *n, const uint8_t *key, size_t klen)
 	return dz__key_cmp(dz__node_key(n), n->keylen, key, klen);
 }
 
-/* Slot i of b against the key, prefix first. */
-static inline int slot_cmp(dz__blk_t *b, unsigned i, const dz_node_t *n,
-                           uint64_t qp, const uint8_t *key, size_t klen)
+/*
+ * Slots whose prefix is below qp: as prefixes ascend, the first slot that
+ * may hold a key >= key. Every prefix is read without a branch on the
+ * previous one, so the block's cache lines are fetched in parallel; a
+ * binary search waits for each miss in turn, and lookups in a large zone
+ * are bound by those misses.
+ */
+static unsigned pfx_rank(const dz__blk_t *b, uint64_t qp)
 {
-	if (b->pfx[i] != qp) {
-		return b->pfx[i] < qp ? -1 : 1;
+	unsigned rank = 0;
+	for (unsigned i = 0; i < b->n; i++) {
+		rank += b->pfx[i] < qp;
 	}
-	return node_cmp(n, key, klen);
+	return rank;
 }
 
 /* Child to descend into: the last whose smallest key is <= key (or 0). */
@@ -81,38 +87,27 @@ static unsigned inner_pos(dz__blk_t *b, uint64_t qp, const uint8_t *key,
                           size_t klen)
 {
 	const dz_node_t **mins = dz__blk_mins(b);
-	unsigned lo = 1, hi = b->n;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (slot_cmp(b, mid, mins[mid], qp, key, klen) <= 0) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
+	unsigned pos = pfx_rank(b, qp);
+	/* Equal prefixes: only the full keys tell. */
+	while (pos < b->n && b->pfx[pos] == qp &&
+	       node_cmp(mins[pos], key, klen) <= 0) {
+		pos++;
 	}
-	return lo - 1;
+	return pos > 0 ? pos - 1 : 0;
 }
 
 /* First slot whose key is >= key; *eq tells whether it is equal. */
 static unsigned leaf_pos(dz__blk_t *b, uint64_t qp, const uint8_t *key,
                          size_t klen, bool *eq)
 {
-	unsigned lo = 0, hi = b->n;
-	*eq = false;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		int c = slot_cmp(b, mid, b->slot[mid], qp, key, klen);
-		if (c < 0) {
-			lo = mid + 1;
-		} else {
-			*eq = c == 0;
-			hi = mid;
-		}
+	unsigned pos = pfx_rank(b, qp);
+	int c = 1;
+	while (pos < b->n && b->pfx[pos] == qp &&
+	       (c = node_cmp(b->slot[pos], key, klen)) < 0) {
+		pos++;
 	}
-	if (lo < b->n && !*eq && b->pfx[lo] == qp) {
-		*eq = node_cmp(b->slot[lo], key, klen) == 0;
-	}
-	return lo;
+	*eq = c == 0;
+	return pos;
 }
 
 const dz_node_t *dz__tree_get(dz__blk_t *root, size_t skip,
@@ -135,8 +130,8 @@ void dz__tree_near(dz__blk_t *root, size_t skip, const uint8_t *key,
                    size_t klen, const dz_node_t **le, const dz_node_t **gt)
 {
 	uint64_t qp = dz__key_pfx(key, klen, skip);
-	const dz_node_t *next = NULL;
-	dz__blk_t *b = root;
+	dz__blk_t *b = root, *right = NULL; /* subtree right of the path */
+	unsigned right_i = 0;
 	*le = *gt = NULL;
 	if (b == NULL) {
 		return;
@@ -144,7 +139,8 @@ void dz__tree_near(dz__blk_t *root, size_t skip, const uint8_t *key,
 	while (b->height > 1) {
 		unsigned i = inner_pos(b, qp, key, klen);
 		if (i + 1 < b->n) {
-			next = dz__blk_mins(b)[i + 1];
+			right = b;
+			right_i = i + 1;
 		}
 		b = b->slot[i];
 	}
@@ -156,7 +152,13 @@ void dz__tree_near(dz__blk_t *root, size_t skip, const uint8_t *key,
 	} else if (pos > 0) {
 		*le = b->slot[pos - 1];
 	}
-	*gt = pos < b->n ? b->slot[pos] : next;
+	/* Only a key past its leaf's last slot needs the separator (another
+	 * cache line of the inner block). */
+	if (pos < b->n) {
+		*gt = b->slot[pos];
+	} else if (right != NULL) {
+		*gt = dz__blk_mins(right)[right_i];
+	}
 }
 
 /* --- bottom-up build ---------------------------------------------------- */

@@ -32,6 +32,7 @@ int ctl_new(uv_loop_t *loop, const char *path, ctl_t **out)
 	}
 	memcpy(ctl->path, path, len + 1);
 	ctl->loop = loop;
+	pthread_mutex_init(&ctl->mu, NULL);
 	ctl->idle_ms = CTL_IDLE_TIMEOUT_MS;
 	ctl->max_clients = CTL_MAX_CLIENTS;
 	*out = ctl;
@@ -247,11 +248,12 @@ int ctl_start(ctl_t *ctl)
 void ctl__maybe_finish(ctl_t *ctl)
 {
 	if (!ctl->closing || ctl->lstate != LISTENER_NONE ||
-	    ctl->clients != NULL) {
+	    ctl->clients != NULL || !ctl__async_closed(ctl)) {
 		return;
 	}
 	void (*cb)(void *) = ctl->on_closed;
 	void *arg = ctl->on_closed_arg;
+	pthread_mutex_destroy(&ctl->mu);
 	free(ctl);
 	if (cb != NULL) {
 		cb(arg);

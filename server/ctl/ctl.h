@@ -11,6 +11,7 @@
 
 typedef struct ctl ctl_t;
 typedef struct ctl_resp ctl_resp_t;
+typedef struct ctl_pending ctl_pending_t;
 
 /* One request as a handler sees it; everything is borrowed for the call. */
 typedef struct {
@@ -31,6 +32,12 @@ typedef struct {
  */
 typedef int (*ctl_handler_fn)(const ctl_args_t *args, ctl_resp_t *resp,
                               void *ctx);
+
+/*
+ * Handler return value after ctl_resp_defer(): "the answer comes later".
+ * Positive, so it cannot be confused with a status.
+ */
+#define CTL_PENDING 1
 
 /* Defaults; ctl_set_limits() changes them (tests use short timeouts). */
 #define CTL_IDLE_TIMEOUT_MS 30000
@@ -72,7 +79,9 @@ int ctl_start(ctl_t *ctl);
  * still ours, and free the channel once libuv has closed every handle; the
  * caller keeps running the loop until then. \p on_closed (may be NULL) is
  * called last. Safe from inside a handler (`stop`): the channel is then
- * closed after the current response is queued.
+ * closed after the current response is queued. Clients waiting for a
+ * deferred answer are closed at once; the channel itself lives on until
+ * every ctl_pending_t was completed (the loop must keep running).
  */
 void ctl_close(ctl_t *ctl, void (*on_closed)(void *arg), void *arg);
 
@@ -106,3 +115,30 @@ int ctl_resp_json_str(ctl_resp_t *resp, const char *s);
 
 /* Set the response status (DZ_OK or a negative DZ_E* code). */
 void ctl_resp_set_status(ctl_resp_t *resp, int status);
+
+/* ---- deferred responses ------------------------------------------------ */
+
+/*
+ * Answer the request being handled later, for work that runs elsewhere (a
+ * zone's writer thread reloading or syncing the zone). Call from inside a
+ * handler; it must then return CTL_PENDING, and text already appended to
+ * \p resp is dropped: the answer is the one ctl_pending_done() gives.
+ * Until then the connection reads no further request and its idle timer
+ * is stopped. *out must be passed exactly once to ctl_pending_done().
+ * DZ_OK, DZ_EINVAL (not inside a handler), DZ_EEXIST (already deferred),
+ * DZ_ENOMEM.
+ */
+int ctl_resp_defer(ctl_resp_t *resp, ctl_pending_t **out);
+
+/* Did the deferred request ask for JSON (`--json`)? Any thread. */
+bool ctl_pending_json(const ctl_pending_t *p);
+
+/*
+ * Complete a deferred answer with \p status (DZ_OK or a negative DZ_E*)
+ * and \p text (copied, sanitised like ctl_resp_append(); NULL: none). Any
+ * thread: the answer is sent from the loop thread (a uv_async wake-up),
+ * and `ctl-command` is logged then with the real result. If the client
+ * went away, or ctl_close() ran meanwhile, the answer is dropped; the
+ * channel is freed only after every deferred answer was completed.
+ */
+void ctl_pending_done(ctl_pending_t *p, int status, const char *text);

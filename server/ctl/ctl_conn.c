@@ -39,6 +39,9 @@ static void on_handle_closed(uv_handle_t *handle)
 		conn->next->prev = conn->prev;
 	}
 	ctl->nclients--;
+	if (conn->pending != NULL) {
+		conn->pending->conn = NULL; /* its answer will be dropped */
+	}
 	free(conn->wbuf);
 	free(conn);
 	ctl__maybe_finish(ctl);
@@ -98,7 +101,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	conn->rlen += (size_t)nread;
 	touch(conn);
 	process_buffer(conn);
-	if (conn->writing && !conn->closing) {
+	if ((conn->writing || conn->pending != NULL) && !conn->closing) {
 		/* One response in flight: a client that never reads its
 		 * answers cannot make the daemon queue without bound. */
 		(void)uv_read_stop(stream);
@@ -128,13 +131,13 @@ static void on_write(uv_write_t *req, int status)
 	}
 	touch(conn);
 	process_buffer(conn);
-	if (!conn->writing && !conn->closing) {
+	if (!conn->writing && !conn->closing && conn->pending == NULL) {
 		start_reading(conn);
 	}
 }
 
 /* Queue the built response; the connection owns the frame until on_write. */
-static void send_resp(ctl_conn_t *conn, ctl_resp_t *resp)
+void ctl__send_resp(ctl_conn_t *conn, ctl_resp_t *resp)
 {
 	uint8_t *frame = NULL;
 	size_t len = 0;
@@ -165,7 +168,7 @@ static void reply_error(ctl_conn_t *conn, int status, const char *prefix,
 	/* Failing to append only loses the message, not the status. */
 	(void)ctl_resp_printf(&resp, "%s%s", prefix, msg);
 	conn->close_after_write = true;
-	send_resp(conn, &resp);
+	ctl__send_resp(conn, &resp);
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -180,9 +183,11 @@ static int find_and_run(ctl_conn_t *conn, const ctl_args_t *args,
 	for (size_t i = 0; i < ctl->ncmds; i++) {
 		if (strcmp(ctl->cmds[i].name, args->cmd) == 0) {
 			conn->busy = true;
+			resp->conn = conn;
 			int ret = ctl->cmds[i].fn(args, resp, ctl->cmds[i].ctx);
+			resp->conn = NULL;
 			conn->busy = false;
-			return ret;
+			return resp->pending != NULL ? CTL_PENDING : ret;
 		}
 	}
 	(void)ctl_resp_printf(resp, "unknown command '%s' (see 'help')",
@@ -207,14 +212,36 @@ static void dispatch(ctl_conn_t *conn)
 	ctl_resp_t resp;
 	ctl__resp_init(&resp);
 	int ret = find_and_run(conn, &args, &resp);
+	if (ret == CTL_PENDING) {
+		/* Logged and sent by ctl_pending_done() (ctl_pending.c). */
+		ctl__resp_clear(&resp);
+		return;
+	}
 	if (ret < 0 && resp.status == DZ_OK) {
 		resp.status = ret;
 	}
+	ctl__log_command(args.cmd, args.argc, resp.status);
+	ctl__send_resp(conn, &resp);
+}
+
+void ctl__log_command(const char *cmd, size_t argc, int status)
+{
 	log_event(LOG_LEVEL_INFO, LOG_CAT_CONTROL, NULL, LOCAL_PEER,
-	          "ctl-command", "command=%s args=%zu result=%s", args.cmd,
-	          args.argc, resp.status == DZ_OK ? "ok"
-	                                          : dz_strerror(resp.status));
-	send_resp(conn, &resp);
+	          "ctl-command", "command=%s args=%zu result=%s", cmd, argc,
+	          status == DZ_OK ? "ok" : dz_strerror(status));
+}
+
+void ctl__conn_resume(ctl_conn_t *conn)
+{
+	if (conn->closing || conn->writing) {
+		return; /* on_write reads on */
+	}
+	/* The answer could not be queued: read on (the client retries). */
+	touch(conn);
+	process_buffer(conn);
+	if (!conn->writing && !conn->closing) {
+		start_reading(conn);
+	}
 }
 
 static void bad_request(ctl_conn_t *conn, int err)
@@ -228,7 +255,8 @@ static void bad_request(ctl_conn_t *conn, int err)
 /* Handle every whole frame buffered, one response in flight at a time. */
 static void process_buffer(ctl_conn_t *conn)
 {
-	while (!conn->writing && !conn->closing && !conn->close_after_write) {
+	while (!conn->writing && !conn->closing && !conn->close_after_write &&
+	       conn->pending == NULL) {
 		size_t flen = 0;
 		int ret = dz_ctl_frame_len(conn->rbuf, conn->rlen,
 		                           DZ_CTL_REQ_MAX - DZ_CTL_FRAME_HDR,

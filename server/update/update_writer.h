@@ -37,5 +37,27 @@ void zone_writer_free(zone_writer_t *w);
  * DZ_ENOENT once the writer is stopping (the job is then the caller's). */
 int zone_writer_submit(zone_writer_t *w, struct update_job *job);
 
-/* Ask for a sync or a reload (\p force: even if the file is unchanged). */
-int zone_writer_request(zone_writer_t *w, zone_job_kind_t kind, bool force);
+/*
+ * How a requested sync or reload ended (writer thread): \p status (DZ_OK or
+ * the failure) and \p msg, one line for the operator.
+ */
+typedef void (*zone_writer_done_fn)(void *arg, int status, const char *msg);
+
+/*
+ * Ask for a sync or a reload (\p force: even if the file is unchanged).
+ * Requests that arrive before the writer gets to them are run once and
+ * every \p done (NULL: nobody waits) is called with that outcome, from the
+ * writer thread. DZ_OK (done will be called), DZ_ENOMEM, or DZ_ENOENT once
+ * the writer is stopping (done is then not called).
+ */
+int zone_writer_request(zone_writer_t *w, zone_job_kind_t kind, bool force,
+                        zone_writer_done_fn done, void *arg);
+
+/* A job of another module (server/xfrin: apply a transfer), run on the
+ * writer thread after the round's updates, offline (RCU). */
+typedef void (*zone_writer_fn_t)(struct zone_entry *e, void *arg);
+
+/* Queue \p fn(e, arg) (any thread). DZ_OK, DZ_ENOMEM, or DZ_ENOENT once
+ * the writer is stopping (\p fn is then never called: \p arg stays the
+ * caller's). */
+int zone_writer_call(zone_writer_t *w, zone_writer_fn_t fn, void *arg);

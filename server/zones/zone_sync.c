@@ -158,11 +158,12 @@ static int trim_journal(zone_entry_t *e, uint64_t max)
 	return dz_journal_trim(j, keep);
 }
 
-int zone_sync_run(zone_entry_t *e)
+int zone_sync_run(zone_entry_t *e, char *msg, size_t len)
 {
 	const dz_zone_t *zone = e->version; /* only the writer publishes */
 	if (zone == NULL) {
-		return DZ_OK;
+		snprintf(msg, len, "zone not loaded: nothing to write");
+		return DZ_ENOENT;
 	}
 	uint32_t serial = 0;
 	(void)dz_zone_serial(zone, &serial);
@@ -171,15 +172,19 @@ int zone_sync_run(zone_entry_t *e)
 		log_event(LOG_LEVEL_ERROR, LOG_CAT_UPDATE, e->name, NULL,
 		          "zone-sync-failed", "path=%s err=%s", e->zpath,
 		          dz_strerror(ret));
+		snprintf(msg, len, "zone file %s not written: %s", e->zpath,
+		         dz_strerror(ret));
 		return ret;
 	}
 	e->dirty = false;
 	e->file_serial = serial;
 	file_sig_read(e->zpath, &e->file_sig);
+	zone_base_refresh(e); /* what the journal continues from */
 	zones_thread_online();
 	uint64_t max = zone_entry_conf(e)->journal_max_size;
 	zones_thread_offline();
 	ret = trim_journal(e, max);
+	snprintf(msg, len, "synced serial %u to %s", serial, e->zpath);
 	log_event(LOG_LEVEL_INFO, LOG_CAT_UPDATE, e->name, NULL, "zone-synced",
 	          "serial=%u path=%s journal-size=%llu", serial, e->zpath,
 	          e->journal != NULL

@@ -12,6 +12,7 @@
 
 #include "lib/util/errcode.h"
 #include "server/log/log.h"
+#include "server/notify/notify.h"
 #include "server/update/update_writer.h"
 #include "server/zones/zones_internal.h"
 
@@ -70,6 +71,18 @@ const uint8_t *zone_entry_name(const zone_entry_t *e)
 struct zone_writer *zone_entry_writer(const zone_entry_t *e)
 {
 	return e->writer;
+}
+
+bool zone_entry_expired(const zone_entry_t *e)
+{
+	return __atomic_load_n(&e->expired, __ATOMIC_RELAXED);
+}
+
+void zone_entry_set_expired(const zone_entry_t *e, bool expired)
+{
+	/* Readers only test it: a plain flag, no ordering needed. */
+	__atomic_store_n(&((zone_entry_t *)e)->expired, expired,
+	                 __ATOMIC_RELAXED);
 }
 
 /* ===== Tables ============================================================= */
@@ -189,6 +202,7 @@ static int entry_new(const zones_t *zones, const conf_zone_t *zc,
 		return DZ_ENOMEM;
 	}
 	dz_name_copy(e->name, zc->domain);
+	pthread_mutex_init(&e->smu, NULL);
 	e->conf = zc;
 	e->uctx = zones->uctx;
 	*out = e;
@@ -202,7 +216,21 @@ static void entry_free(zone_entry_t *e)
 	dz_journal_free(e->journal);
 	dz_zone_unref(e->version);
 	stats_zone_free(e->stats);
+	pthread_mutex_destroy(&e->smu);
 	free(e);
+}
+
+void zone_entry_set_state(zone_entry_t *e, zone_state_t state,
+                          const zone_error_t *err)
+{
+	pthread_mutex_lock(&e->smu);
+	e->state = state;
+	if (state == ZONE_STATE_OK) {
+		clock_gettime(CLOCK_REALTIME, &e->loaded_at);
+	} else if (err != NULL) {
+		e->error = *err;
+	}
+	pthread_mutex_unlock(&e->smu);
 }
 
 void file_sig_read(const char *path, file_sig_t *sig)
@@ -235,9 +263,8 @@ static double ms_since(const struct timespec *t0)
 	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void log_failed(const zone_entry_t *e)
+static void log_failed(const zone_entry_t *e, const zone_error_t *err)
 {
-	const zone_error_t *err = &e->error;
 	log_event(LOG_LEVEL_ERROR, LOG_CAT_GENERAL, e->name, NULL,
 	          "zone-load-failed",
 	          "file=%s line=%u column=%u err=%s msg=%s serving=%s",
@@ -274,7 +301,13 @@ static void log_loaded(const zone_entry_t *e, const dz_zone_t *old,
  * after every reader has moved on. */
 void zone_entry_publish(zone_entry_t *e, dz_zone_t *zone)
 {
+	uint32_t serial = 0;
+	bool has_serial = zone != NULL && dz_zone_serial(zone, &serial) == DZ_OK;
 	dz_zone_t *old = rcu_xchg_pointer(&e->version, zone);
+	if (has_serial) {
+		/* RFC 1996: every new version is announced (from any thread). */
+		notify_zone_changed_async(NULL, e->name, serial);
+	}
 	if (old != NULL) {
 		synchronize_rcu();
 		dz_zone_unref(old);
@@ -296,22 +329,33 @@ static int entry_load(zone_entry_t *e)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	dz_zone_t *zone = NULL;
-	int ret = zone_load_file(zc->path, zc->domain, &zone, &e->error);
+	zone_error_t err;
+	int ret = zone_load_file(zc->path, zc->domain, &zone, &err);
 	if (ret != DZ_OK) {
-		e->state = ZONE_STATE_FAILED;
-		log_failed(e);
+		zone_entry_set_state(e, ZONE_STATE_FAILED, &err);
+		log_failed(e, &err);
 		return ret;
 	}
 	log_loaded(e, e->version, zone, ms_since(&t0));
-	e->state = ZONE_STATE_OK;
-	clock_gettime(CLOCK_REALTIME, &e->loaded_at);
+	zone_entry_set_state(e, ZONE_STATE_OK, NULL);
 	zone_entry_publish(e, zone);
 	return DZ_OK;
 }
 
+/* Primaries and secondaries alike: a secondary's writer applies its
+ * incoming transfers and keeps its own journal (server/xfrin). */
 static bool entry_is_dynamic(const zone_entry_t *e)
 {
-	return e->uctx != NULL && e->conf->role == CONF_ROLE_PRIMARY;
+	return e->uctx != NULL;
+}
+
+/* A secondary without a copy (or with a broken one) still gets its writer
+ * and paths: server/xfrin transfers the zone through it. */
+static int entry_secondary_start(zone_entry_t *e)
+{
+	snprintf(e->zpath, sizeof(e->zpath), "%s", e->conf->path);
+	snprintf(e->jpath, sizeof(e->jpath), "%s.jnl", e->conf->path);
+	return e->writer != NULL ? DZ_OK : zone_writer_new(e, &e->writer);
 }
 
 /*
@@ -321,22 +365,31 @@ static bool entry_is_dynamic(const zone_entry_t *e)
  */
 static int entry_load_dynamic(zone_entry_t *e, bool force)
 {
-	if (e->writer != NULL && e->state != ZONE_STATE_NOT_LOADED) {
-		return zone_writer_request(e->writer, ZONE_JOB_RELOAD, force);
+	bool secondary = e->conf->role == CONF_ROLE_SECONDARY;
+	if (e->writer != NULL &&
+	    (e->state != ZONE_STATE_NOT_LOADED || secondary)) {
+		return zone_writer_request(e->writer, ZONE_JOB_RELOAD, force,
+		                           NULL, NULL);
 	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	file_sig_read(e->conf->path, &e->sig);
+	if (secondary && !e->sig.valid) {
+		return entry_secondary_start(e); /* no copy yet */
+	}
 	dz_zone_t *zone = NULL;
-	int ret = zone_journal_load(e, &zone);
+	zone_error_t err;
+	int ret = zone_journal_load(e, &zone, &err);
 	if (ret != DZ_OK) {
-		e->state = ZONE_STATE_FAILED;
-		log_failed(e);
+		zone_entry_set_state(e, ZONE_STATE_FAILED, &err);
+		log_failed(e, &err);
+		if (secondary) {
+			(void)entry_secondary_start(e); /* a transfer repairs it */
+		}
 		return ret;
 	}
 	log_loaded(e, e->version, zone, ms_since(&t0));
-	e->state = ZONE_STATE_OK;
-	clock_gettime(CLOCK_REALTIME, &e->loaded_at);
+	zone_entry_set_state(e, ZONE_STATE_OK, NULL);
 	zone_entry_publish(e, zone);
 	if (e->writer == NULL) {
 		ret = zone_writer_new(e, &e->writer);
@@ -467,13 +520,41 @@ int zones_configure(zones_t *zones, const conf_t *conf, bool force)
 	return DZ_OK;
 }
 
-int zones_reload_zone(zones_t *zones, const uint8_t *name)
+/* A static zone's load error as one line for the operator. */
+static void error_line(zone_entry_t *e, int ret, char *msg, size_t len)
+{
+	pthread_mutex_lock(&e->smu);
+	const zone_error_t *err = &e->error;
+	if (e->state == ZONE_STATE_FAILED) {
+		snprintf(msg, len, "%s:%u:%u: %s", err->file, err->line,
+		         err->column, err->msg);
+	} else {
+		snprintf(msg, len, "%s", dz_strerror(ret));
+	}
+	pthread_mutex_unlock(&e->smu);
+}
+
+int zones_reload_zone(zones_t *zones, const uint8_t *name, zones_done_fn done,
+                      void *arg, char *msg, size_t msglen)
 {
 	zone_entry_t *e = table_get(zones->table, name);
 	if (e == NULL) {
 		return DZ_ENOTFOUND;
 	}
-	return entry_load_any(e, true);
+	if (entry_is_dynamic(e) && e->writer != NULL &&
+	    (e->state != ZONE_STATE_NOT_LOADED ||
+	     e->conf->role == CONF_ROLE_SECONDARY)) {
+		/* Through the writer (DESIGN.md §3): the outcome comes from
+		 * its thread once the file was read and journaled. */
+		int ret = zone_writer_request(e->writer, ZONE_JOB_RELOAD, true,
+		                              done, arg);
+		return ret == DZ_OK ? ZONES_QUEUED : ret;
+	}
+	int ret = entry_load_any(e, true);
+	if (ret != DZ_OK && msg != NULL) {
+		error_line(e, ret, msg, msglen);
+	}
+	return ret;
 }
 
 void zones_set_update(zones_t *zones, void *uctx)
@@ -489,7 +570,8 @@ void zones_stop_writers(zones_t *zones)
 	}
 }
 
-int zones_sync_zone(zones_t *zones, const uint8_t *name)
+int zones_sync_zone(zones_t *zones, const uint8_t *name, zones_done_fn done,
+                    void *arg)
 {
 	zone_entry_t *e = table_get(zones->table, name);
 	if (e == NULL) {
@@ -498,7 +580,9 @@ int zones_sync_zone(zones_t *zones, const uint8_t *name)
 	if (e->writer == NULL) {
 		return DZ_ENOTSUP; /* not a dynamic zone */
 	}
-	return zone_writer_request(e->writer, ZONE_JOB_SYNC, true);
+	int ret = zone_writer_request(e->writer, ZONE_JOB_SYNC, true, done,
+	                              arg);
+	return ret == DZ_OK ? ZONES_QUEUED : ret;
 }
 
 size_t zones_count(const zones_t *zones)
@@ -524,14 +608,19 @@ void zones_status(const zones_t *zones, size_t i, zone_status_t *out)
 	memset(out, 0, sizeof(*out));
 	out->name = e->name;
 	out->conf = e->conf;
+	pthread_mutex_lock((pthread_mutex_t *)&e->smu);
 	out->state = e->state;
+	out->loaded_at = e->loaded_at;
+	if (e->state == ZONE_STATE_FAILED) {
+		out->error_copy = e->error;
+		out->error = &out->error_copy;
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&e->smu);
 	out->has_version = e->version != NULL;
 	if (e->version != NULL) {
 		(void)dz_zone_serial(e->version, &out->serial);
 		dz_zone_stats(e->version, &out->counts);
 	}
-	out->loaded_at = e->loaded_at;
-	out->error = e->state == ZONE_STATE_FAILED ? &e->error : NULL;
 	out->queries = stats_zone_get(e->stats, STATS_ZONE_QUERIES);
 }
 

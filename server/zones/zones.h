@@ -56,6 +56,7 @@ typedef struct {
 	struct timespec loaded_at; /* wall clock of the served version */
 	const zone_error_t *error; /* last failure, NULL unless FAILED */
 	uint64_t queries;
+	zone_error_t error_copy; /* what error points to */
 } zone_status_t;
 
 /* ---- reader side (any registered thread) ---------------------------- */
@@ -78,6 +79,10 @@ const uint8_t *zone_entry_name(const zone_entry_t *e);
 /* The zone's writer (server/update/update_writer.h), NULL unless the zone
  * is a loaded primary of a daemon with updates (zones_set_update). */
 struct zone_writer *zone_entry_writer(const zone_entry_t *e);
+/* A secondary whose expire timer ran out (server/xfrin): SERVFAIL. */
+bool zone_entry_expired(const zone_entry_t *e);
+/* Set or clear the expired flag (server/xfrin; any thread). */
+void zone_entry_set_expired(const zone_entry_t *e, bool expired);
 /* Wait until every online reader passed a quiescent state (RCU grace
  * period): then an object unpublished before the call can be freed. */
 void zones_synchronize(void);
@@ -109,13 +114,34 @@ void zones_set_update(zones_t *zones, void *uctx);
 /* Stop every writer (finishing its queue) and join it; loop thread. */
 void zones_stop_writers(zones_t *zones);
 
-/* Queue a zone-file sync of a dynamic zone (`dynzone ctl sync`): DZ_OK,
- * DZ_ENOTFOUND, DZ_ENOTSUP (not dynamic). */
-int zones_sync_zone(zones_t *zones, const uint8_t *name);
+/*
+ * The outcome of a reload or sync of one zone: \p status (DZ_OK or the
+ * failure) and \p msg, one line for the operator. Called once, from the
+ * zone's writer thread (dynamic zones) or from the caller's thread.
+ */
+typedef void (*zones_done_fn)(void *arg, int status, const char *msg);
 
-/* Re-read one zone's file now (a dynamic zone: queued to its writer). DZ_OK, DZ_ENOTFOUND (not configured), or
- * the load's error status (logged, the old version stays). */
-int zones_reload_zone(zones_t *zones, const uint8_t *name);
+/* zones_reload_zone() and zones_sync_zone(): the outcome comes later. */
+#define ZONES_QUEUED 1
+
+/*
+ * Fold a dynamic zone's journal into its zone file now (`dynzone ctl
+ * sync`), through the zone's writer: ZONES_QUEUED (\p done is called when
+ * the file is written or the write failed), or, with \p done not called,
+ * DZ_ENOTFOUND, DZ_ENOTSUP (not dynamic), DZ_ENOMEM, DZ_ENOENT (stopping).
+ */
+int zones_sync_zone(zones_t *zones, const uint8_t *name, zones_done_fn done,
+                    void *arg);
+
+/*
+ * Re-read one zone's file now. A static zone is loaded here: its status
+ * (DZ_OK, or the load error, logged; the old version stays), with *msg
+ * (NULL allowed) set to the reason. A dynamic zone is queued to its
+ * writer: ZONES_QUEUED, \p done is called with the outcome. DZ_ENOTFOUND
+ * when the zone is not configured.
+ */
+int zones_reload_zone(zones_t *zones, const uint8_t *name, zones_done_fn done,
+                      void *arg, char *msg, size_t msglen);
 
 /* Number of zones, and the i-th in canonical order (for status). */
 size_t zones_count(const zones_t *zones);

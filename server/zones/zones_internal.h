@@ -3,6 +3,7 @@
 #pragma once
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -35,10 +36,13 @@ struct zone_entry {
 	dz_zone_t *version; /* RCU-published; NULL: SERVFAIL */
 	stats_zone_t *stats;
 	const conf_zone_t *conf; /* RCU-published with the configuration */
-	/* Loop thread only. */
+	/* Written by the loop thread, or by the writer once it runs; under
+	 * smu (status reads them from the loop thread). */
+	pthread_mutex_t smu;
 	zone_state_t state;
 	zone_error_t error;
 	struct timespec loaded_at;
+	/* Loop thread only. */
 	file_sig_t sig; /* of the last file read, loaded or not */
 	bool keep;      /* scratch for zones_configure */
 	/* Dynamic (primary) zones: the writer and what it owns. */
@@ -51,10 +55,16 @@ struct zone_entry {
 	bool dirty;            /* the version is newer than the zone file */
 	struct timespec dirty_since;
 	void *uctx;            /* the update context (server/update) */
+	bool expired; /* server/xfrin: a secondary past its expire (atomic) */
 };
 
 void file_sig_read(const char *path, file_sig_t *sig);
 bool file_sig_equal(const file_sig_t *a, const file_sig_t *b);
+
+/* Record a load outcome (under smu): ZONE_STATE_OK sets loaded_at now,
+ * ZONE_STATE_FAILED copies \p err. */
+void zone_entry_set_state(zone_entry_t *e, zone_state_t state,
+                          const zone_error_t *err);
 
 /* Publish \p zone (taken over) and drop the old version after a grace
  * period (the caller is offline or unregistered). */
@@ -66,9 +76,9 @@ void zone_entry_publish(zone_entry_t *e, dz_zone_t *zone);
  * First load of a primary zone (loop thread, before serving): the zone
  * file, then its journal (<file>.jnl; cut tail logged), replay, drift
  * rules (journal-mismatch, .bak files). DZ_OK and *out, or the zone file's
- * load error (e->error filled).
+ * load error (\p err filled).
  */
-int zone_journal_load(zone_entry_t *e, dz_zone_t **out);
+int zone_journal_load(zone_entry_t *e, dz_zone_t **out, zone_error_t *err);
 
 /* Open (create) the journal if it is not open; DZ_OK or the error. */
 int zone_journal_ensure(zone_entry_t *e);
@@ -78,13 +88,26 @@ int zone_journal_ensure(zone_entry_t *e);
  * difference and publish it (reload-serial-not-increased when the content
  * changed but not the serial). \p force re-reads an unchanged file too.
  */
-int zone_journal_reload(zone_entry_t *e, bool force);
+int zone_journal_reload(zone_entry_t *e, bool force, char *msg, size_t len);
+
+/* ---- zone_base.c: the zone file as last synced (drift at start) -------- */
+
+/* <zone file>.jbase */
+void zone_base_path(const zone_entry_t *e, char *out, size_t len);
+/* Copy the zone file to the base (atomically); on failure the base is
+ * removed and the failure logged (zone-sync-failed). */
+void zone_base_refresh(zone_entry_t *e);
+/* Copy \p src to \p dst: temp, fsync, rename, fsync folder. DZ_OK/-errno. */
+int zone_file_copy(const char *src, const char *dst);
+/* Are two files byte for byte the same? DZ_OK and *same, or -errno. */
+int zone_file_same(const char *a, const char *b, bool *same);
 
 /* ---- zone_sync.c: journal folded into the zone file ------------------- */
 
 /* Writer: write the current version to the zone file (temp, fsync,
- * rename, fsync folder), log zone-synced, trim the journal. */
-int zone_sync_run(zone_entry_t *e);
+ * rename, fsync folder), log zone-synced, trim the journal. \p msg gets
+ * one line saying what happened. */
+int zone_sync_run(zone_entry_t *e, char *msg, size_t len);
 
 /* Write \p zone to \p path atomically (temp + fsync + rename + folder
  * fsync). DZ_OK or -errno. */

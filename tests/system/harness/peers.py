@@ -4,7 +4,7 @@ import os
 import signal
 import subprocess
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import dns.message
 import dns.query
@@ -36,7 +36,14 @@ class Peer:
     program = ""
     label = ""
 
-    def __init__(self, workdir: Path, address: str, port: Optional[int] = None):
+    def __init__(self, workdir: Path, address: str, port: Optional[int] = None,
+                 keys: Sequence[Tuple[str, str, str]] = (),
+                 update_key: Optional[str] = None):
+        """keys: TSIG keys (name, algorithm, base64 secret) the server
+        knows; update_key: the zones accept dynamic updates signed with
+        that key (None: updates refused, as before)."""
+        self.keys = list(keys)
+        self.update_key = update_key
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.address = address
@@ -152,8 +159,14 @@ class Bind(Peer):
             "};",
             "controls { };",
         ]
+        for name, alg, secret in self.keys:
+            lines.append(f'key "{name}" {{ algorithm {alg}; secret "{secret}"; }};')
+        # A dynamic zone: BIND writes FILE.jnl beside the file and bumps
+        # the serial by 1 per update (serial-update-method increment).
+        update = (f" allow-update {{ key {self.update_key}; }};"
+                  if self.update_key else "")
         for domain, path in zones.items():
-            lines.append(f'zone "{domain}" {{ type primary; file "{path}"; }};')
+            lines.append(f'zone "{domain}" {{ type primary; file "{path}";{update} }};')
         conf = d / "named.conf"
         conf.write_text("\n".join(lines) + "\n")
         return conf
@@ -164,7 +177,10 @@ class Bind(Peer):
 
 class Knot(Peer):
     """knotd -c knot.conf with its own rundir and storage; zones loaded
-    whole from their files, never written back (zonefile-sync: -1)."""
+    whole from their files, never written back (zonefile-sync: -1).
+    With update_key: the zones accept updates signed with it, and
+    changes are kept in the journal (journal-content: changes; LMDB
+    commits synchronously), so an answered update is on disk."""
 
     program = "knotd"
     label = "knotd"
@@ -191,9 +207,24 @@ class Knot(Peer):
             "    semantic-checks: off",
             "    zonefile-sync: -1",
             "    zonefile-load: whole",
-            "    journal-content: none",
-            "zone:",
+            "    journal-content: " + ("changes" if self.update_key else "none"),
         ]
+        if self.update_key:
+            lines.insert(lines.index("template:"), "acl:")
+            lines.insert(lines.index("template:"), "  - id: update")
+            lines.insert(lines.index("template:"),
+                         f"    key: {self.update_key}")
+            lines.insert(lines.index("template:"), "    action: update")
+            lines.append("    acl: update")
+        if self.keys:
+            at = lines.index("template:") if not self.update_key \
+                else lines.index("acl:")
+            keylines = ["key:"]
+            for name, alg, secret in self.keys:
+                keylines += [f"  - id: {name}", f"    algorithm: {alg}",
+                             f"    secret: {secret}"]
+            lines[at:at] = keylines
+        lines.append("zone:")
         for domain, path in zones.items():
             lines += [f'  - domain: "{domain}"', f'    file: "{path}"']
         conf = d / "knot.conf"

@@ -1,7 +1,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """dynzoned's update pipeline: RFC 2136 answers, TSIG, ACL refusals, EDE reasons, group commit."""
+import errno
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import dns.message
 import dns.query
@@ -213,3 +220,189 @@ def test_group_commit_32_concurrent_updates_distinct_serials(srv):
                if "event=update-applied" in l]
     assert len(set(serials)) == 32
     assert len(srv.query("grp.u.test.", "TXT", tcp=True).answer[0]) == 32
+
+
+# --- refusals: no ACL, a secondary zone ------------------------------------
+
+def start_zones(workdir, zone_yaml, server_extra="", data=None, ctl_dir=None):
+    """A dynzoned with KEYS and the given `zone:` section (YAML text)."""
+    srv = Dynzoned(workdir)
+    if data is not None:
+        srv.data = Path(data)
+    if ctl_dir is not None:
+        srv.socket = Path(ctl_dir) / "control.sock"
+    srv.write_zone("u.test.zone", ZONE)
+    srv.write_config({}, extra=KEYS + zone_yaml, server_extra=server_extra)
+    return srv
+
+
+def signed_add(name="new", addr="192.0.2.7", zone="u.test."):
+    u = dns.update.UpdateMessage(zone, keyring=KEYRING, keyname="k1.",
+                                 keyalgorithm="hmac-sha256")
+    u.use_edns(0)
+    u.add(name, 300, "A", addr)
+    return u
+
+
+def test_zone_without_acl_refuses_with_reason_no_acl(workdir):
+    srv = start_zones(workdir, "zone:\n  - domain: u.test.\n"
+                               "    file: u.test.zone\n")
+    srv.start(wait_zone="u.test.")
+    try:
+        r = send(srv, signed_add())
+        assert r.rcode() == dns.rcode.REFUSED
+        assert any("no-acl" in t for t in ede_text(r))
+        srv.wait_log("event=update-refused reason=no-acl key=k1.")
+        assert serial(srv) == 1
+    finally:
+        srv.stop()
+
+
+def test_update_to_secondary_is_refused_not_primary(workdir):
+    # The primary does not exist: the secondary serves its file copy.
+    srv = start_zones(workdir, """\
+remote:
+  - id: nowhere
+    address: 127.0.0.1@9
+zone:
+  - domain: u.test.
+    file: u.test.zone
+    role: secondary
+    primaries: [nowhere]
+    acl: [up]
+""")
+    srv.start(wait_zone="u.test.")
+    try:
+        r = send(srv, signed_add())
+        assert r.rcode() == dns.rcode.REFUSED
+        assert any("secondary" in t for t in ede_text(r))
+        srv.wait_log("event=update-refused reason=not-primary")
+        assert not srv.query("new.u.test.").answer
+    finally:
+        srv.stop()
+
+
+def test_unknown_zone_is_notauth_with_ede(srv):
+    r = send(srv, signed_add(zone="nope.example."))
+    assert r.rcode() == dns.rcode.NOTAUTH
+    assert any("not authoritative" in t for t in ede_text(r))
+    srv.wait_log("zone=nope.example. peer=")
+    srv.wait_log("event=update-refused reason=not-authoritative")
+
+
+# --- the data folder cannot be written ------------------------------------
+
+def www(srv):
+    return [r.to_text() for r in srv.query("www.u.test.").answer[0]]
+
+
+@pytest.fixture
+def public_dir():
+    """A folder outside pytest's 0700 tree, so an unprivileged user can
+    reach it; removed afterwards."""
+    d = Path(tempfile.mkdtemp(prefix="dz-upd-"))
+    os.chmod(d, 0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_unwritable_data_dir_reported_servfail_then_recovers(workdir,
+                                                             public_dir):
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run dynzoned as another user")
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no user 'nobody'")
+    data = public_dir / "data"
+    data.mkdir(mode=0o755)
+    ctl_dir = workdir / "ctl"
+    srv = start_zones(workdir, "zone:\n  - domain: u.test.\n"
+                               "    file: u.test.zone\n    acl: [up]\n"
+                               "    zonefile-sync: -1\n",
+                      server_extra="user: nobody", data=data,
+                      ctl_dir=ctl_dir)
+    os.chmod(data / "u.test.zone", 0o644)  # root's, readable by all
+    srv.start(wait_zone="u.test.")
+    try:
+        srv.wait_log("event=privileges-dropped user=nobody")
+        srv.wait_log(f"event=data-dir-unwritable path={data} "
+                     "err=\"permission denied\"")
+        r = send(srv, signed_add(name="www", addr="192.0.2.50"))
+        assert r.rcode() == dns.rcode.SERVFAIL
+        assert any("journal write failed" in t for t in ede_text(r))
+        srv.wait_log(f"event=journal-write-failed path={data}/u.test.zone.jnl"
+                     " err=\"permission denied\"")
+        assert serial(srv) == 1 and www(srv) == ["192.0.2.1"]
+        # The operator fixes the ownership: the next update goes through.
+        for p in [data] + list(data.iterdir()):
+            os.chown(p, nobody.pw_uid, nobody.pw_gid)
+        r = send(srv, signed_add(name="www", addr="192.0.2.50"))
+        assert r.rcode() == dns.rcode.NOERROR
+        assert serial(srv) == 2 and "192.0.2.50" in www(srv)
+        assert (data / "u.test.zone.jnl").stat().st_uid == nobody.pw_uid
+    finally:
+        srv.stop()
+
+
+# --- the data folder is full ------------------------------------------------
+
+@pytest.fixture
+def small_tmpfs(public_dir):
+    mnt = public_dir / "full"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs",
+                        str(mnt)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: " + (r.stderr or "").strip())
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def fill(path):
+    """Write until the file system says ENOSPC."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as e:
+        assert e.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+
+
+def test_full_data_dir_servfail_unchanged_then_recovers(workdir, small_tmpfs):
+    srv = start_zones(workdir, "zone:\n  - domain: u.test.\n"
+                               "    file: u.test.zone\n    acl: [up]\n"
+                               "    zonefile-sync: -1\n",
+                      data=small_tmpfs, ctl_dir=workdir / "ctl")
+    srv.start(wait_zone="u.test.")
+    try:
+        fill(small_tmpfs / "filler")
+        # The journal's last page may still have room: update until the
+        # file system refuses (each accepted update is on disk).
+        last_ok, failed = 1, None
+        for i in range(200):
+            r = send(srv, signed_add(name="new", addr=f"192.0.2.{i % 250}"))
+            if r.rcode() != dns.rcode.NOERROR:
+                failed = (r, i)
+                break
+            last_ok = serial(srv)
+        assert failed is not None, "the full file system accepted 200 updates"
+        r, i = failed
+        assert r.rcode() == dns.rcode.SERVFAIL
+        srv.wait_log("event=journal-write-failed path="
+                     f"{small_tmpfs}/u.test.zone.jnl "
+                     "err=\"no space left on device\"")
+        assert serial(srv) == last_ok
+        got = srv.query("new.u.test.").answer
+        assert f"192.0.2.{i % 250}" not in [x.to_text() for x in got[0]] \
+            if got else True
+        os.unlink(small_tmpfs / "filler")
+        r = send(srv, signed_add(name="new", addr="192.0.2.251"))
+        assert r.rcode() == dns.rcode.NOERROR
+        assert serial(srv) == last_ok + 1
+    finally:
+        srv.stop()

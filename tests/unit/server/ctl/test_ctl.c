@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -83,11 +84,59 @@ static int h_stop(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 	return ctl_resp_printf(resp, "stopping\n");
 }
 
+/* Deferred handlers: "later" leaves its answer to the test thread;
+ * "soon" completes it at once, still from inside the handler. */
+static ctl_pending_t *g_pending; /* atomic: set on the loop thread */
+static int g_defer_twice;        /* what a second ctl_resp_defer said */
+
+static int h_later(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
+{
+	(void)args;
+	(void)ctx;
+	ctl_pending_t *p = NULL;
+	int ret = ctl_resp_defer(resp, &p);
+	if (ret != DZ_OK) {
+		return ret;
+	}
+	ctl_pending_t *again = NULL;
+	g_defer_twice = ctl_resp_defer(resp, &again);
+	(void)ctl_resp_printf(resp, "dropped text");
+	__atomic_store_n(&g_pending, p, __ATOMIC_RELEASE);
+	return CTL_PENDING;
+}
+
+static int h_soon(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
+{
+	(void)args;
+	(void)ctx;
+	ctl_pending_t *p = NULL;
+	int ret = ctl_resp_defer(resp, &p);
+	if (ret == DZ_OK) {
+		ctl_pending_done(p, DZ_ENOTFOUND,
+		                 ctl_pending_json(p) ? "{\"gone\":true}" : "gone");
+	}
+	return ret == DZ_OK ? CTL_PENDING : ret;
+}
+
+/* The pending answer of "later", once its handler ran (or NULL). */
+static ctl_pending_t *wait_pending(void)
+{
+	for (int i = 0; i < WAIT_MS; i++) {
+		ctl_pending_t *p = __atomic_exchange_n(&g_pending, NULL,
+		                                       __ATOMIC_ACQ_REL);
+		if (p != NULL) {
+			return p;
+		}
+		usleep(1000);
+	}
+	return NULL;
+}
+
 /* ---- fixture ------------------------------------------------------------ */
 
 static void on_closed(void *arg)
 {
-	((fixture_t *)arg)->closed = true;
+	__atomic_store_n(&((fixture_t *)arg)->closed, true, __ATOMIC_RELEASE);
 }
 
 static void on_stop(uv_async_t *async)
@@ -148,7 +197,8 @@ static int teardown(void **state)
 		ctl_close(fx.ctl, on_closed, &fx);
 		(void)uv_run(&fx.loop, UV_RUN_DEFAULT);
 	}
-	int ret = uv_loop_close(&fx.loop) == 0 && fx.closed ? 0 : -1;
+	bool closed = __atomic_load_n(&fx.closed, __ATOMIC_ACQUIRE);
+	int ret = uv_loop_close(&fx.loop) == 0 && closed ? 0 : -1;
 	(void)unlink(fx.path);
 	(void)rmdir(fx.dir);
 	return ret;
@@ -252,6 +302,21 @@ static void call(int fd, uint8_t flags, size_t argc, const char *const *argv,
 	assert_int_equal(recv_resp(fd, &status, text, sizeof(text)), 0);
 	assert_int_equal(status, want_status);
 	assert_string_equal(text, want_text);
+}
+
+/* No octet arrives from the daemon within \p ms. */
+static bool stays_silent(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	return poll(&p, 1, ms) == 0;
+}
+
+static void start_deferred(void)
+{
+	g_pending = NULL;
+	assert_int_equal(ctl_register(fx.ctl, "later", h_later, NULL), DZ_OK);
+	assert_int_equal(ctl_register(fx.ctl, "soon", h_soon, NULL), DZ_OK);
+	start();
 }
 
 /* ---- tests -------------------------------------------------------------- */
@@ -606,6 +671,142 @@ static void commands_and_bad_requests_are_logged(void **state)
 	assert_int_equal(unlink(logpath), 0);
 }
 
+static void deferred_answer_is_sent_when_another_thread_completes_it(
+        void **state)
+{
+	(void)state;
+	start_deferred();
+	int fd = client_connect(fx.path);
+	assert_true(fd >= 0);
+	const char *later[] = {"later", "example.test."};
+	assert_int_equal(send_req(fd, 0, 2, later), 0);
+	ctl_pending_t *p = wait_pending();
+	assert_non_null(p);
+	assert_int_equal(g_defer_twice, DZ_EEXIST);
+	assert_false(ctl_pending_json(p));
+	assert_true(stays_silent(fd, 100));
+	ctl_pending_done(p, DZ_OK, "reloaded\n"); /* from this thread */
+	char text[256];
+	int status = 1;
+	assert_int_equal(recv_resp(fd, &status, text, sizeof(text)), 0);
+	assert_int_equal(status, DZ_OK);
+	assert_string_equal(text, "reloaded\n");
+	const char *echo[] = {"echo", "x"};
+	call(fd, 0, 2, echo, DZ_OK, "echo x");
+	close(fd);
+}
+
+static void deferred_error_keeps_status_text_and_json_flag(void **state)
+{
+	(void)state;
+	start_deferred();
+	int fd = client_connect(fx.path);
+	assert_true(fd >= 0);
+	const char *soon[] = {"soon"};
+	call(fd, 0, 1, soon, DZ_ENOTFOUND, "gone");
+	call(fd, DZ_CTL_FLAG_JSON, 1, soon, DZ_ENOTFOUND, "{\"gone\":true}");
+	const char *later[] = {"later"};
+	assert_int_equal(send_req(fd, DZ_CTL_FLAG_JSON, 1, later), 0);
+	ctl_pending_t *p = wait_pending();
+	assert_non_null(p);
+	assert_true(ctl_pending_json(p));
+	ctl_pending_done(p, DZ_ESERIAL, "bad\x01");
+	char text[256];
+	int status = 1;
+	assert_int_equal(recv_resp(fd, &status, text, sizeof(text)), 0);
+	assert_int_equal(status, DZ_ESERIAL);
+	assert_string_equal(text, "bad?");
+	close(fd);
+}
+
+static void request_behind_deferred_one_waits_for_it(void **state)
+{
+	(void)state;
+	start_deferred();
+	int fd = client_connect(fx.path);
+	assert_true(fd >= 0);
+	uint8_t buf[1024];
+	const char *later[] = {"later"};
+	const char *echo[] = {"echo", "after"};
+	size_t n = frame_of(buf, sizeof(buf), 0, 1, later);
+	size_t m = frame_of(buf + n, sizeof(buf) - n, 0, 2, echo);
+	assert_true(n > 0 && m > 0);
+	assert_int_equal(send_bytes(fd, buf, n + m), 0);
+	ctl_pending_t *p = wait_pending();
+	assert_non_null(p);
+	assert_true(stays_silent(fd, 100)); /* echo waits its turn */
+	ctl_pending_done(p, DZ_OK, "first");
+	char text[256];
+	int status = 1;
+	assert_int_equal(recv_resp(fd, &status, text, sizeof(text)), 0);
+	assert_string_equal(text, "first");
+	assert_int_equal(recv_resp(fd, &status, text, sizeof(text)), 0);
+	assert_int_equal(status, DZ_OK);
+	assert_string_equal(text, "echo after");
+	close(fd);
+}
+
+static void client_gone_before_completion_drops_answer(void **state)
+{
+	(void)state;
+	start_deferred();
+	int fd = client_connect(fx.path);
+	assert_true(fd >= 0);
+	const char *later[] = {"later"};
+	assert_int_equal(send_req(fd, 0, 1, later), 0);
+	ctl_pending_t *p = wait_pending();
+	assert_non_null(p);
+	close(fd);
+	/* Reads are paused while the answer is owed (bounded buffering):
+	 * the daemon learns of the hang-up when it writes. */
+	ctl_pending_done(p, DZ_OK, "nobody listens");
+	for (int i = 0; i < WAIT_MS && ctl_client_count(fx.ctl) > 0; i++) {
+		usleep(1000);
+	}
+	assert_int_equal(ctl_client_count(fx.ctl), 0);
+	/* Still serving others. */
+	fd = client_connect(fx.path);
+	assert_true(fd >= 0);
+	const char *echo[] = {"echo"};
+	call(fd, 0, 1, echo, DZ_OK, "echo");
+	close(fd);
+}
+
+static void close_waits_for_every_deferred_answer(void **state)
+{
+	(void)state;
+	start_deferred();
+	int fd = client_connect(fx.path);
+	assert_true(fd >= 0);
+	const char *later[] = {"later"};
+	assert_int_equal(send_req(fd, 0, 1, later), 0);
+	ctl_pending_t *p = wait_pending();
+	assert_non_null(p);
+	uv_async_send(&fx.stop); /* ctl_close on the loop thread */
+	assert_true(sees_eof(fd)); /* the waiting client is closed */
+	usleep(50 * 1000);
+	assert_false(__atomic_load_n(&fx.closed, __ATOMIC_ACQUIRE));
+	ctl_pending_done(p, DZ_OK, "too late");
+	pthread_join(fx.thread, NULL);
+	fx.running = false;
+	assert_true(fx.closed);
+	close(fd);
+}
+
+static void defer_outside_handler_is_einval(void **state)
+{
+	(void)state;
+	ctl_resp_t *resp = NULL;
+	ctl_pending_t *p = NULL;
+	/* The builder of a handler is the only way to a ctl_resp_t; one
+	 * made by hand (zeroed) is not inside a handler. */
+	resp = calloc(1, 64 * 1024);
+	assert_non_null(resp);
+	assert_int_equal(ctl_resp_defer(resp, &p), DZ_EINVAL);
+	assert_null(p);
+	free(resp);
+}
+
 static void peer_policy_is_owner_or_root(void **state)
 {
 	(void)state;
@@ -667,6 +868,8 @@ static void other_user_is_refused_by_peer_credentials(void **state)
 
 int main(void)
 {
+	/* As in dynzoned: a client that hung up is EPIPE, not death. */
+	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 	        T(help_lists_registered_commands),
 	        T(unknown_command_is_enotsup_and_keeps_connection),
@@ -689,6 +892,12 @@ int main(void)
 	        T(commands_and_bad_requests_are_logged),
 	        T(peer_policy_is_owner_or_root),
 	        T(other_user_is_refused_by_peer_credentials),
+	        T(deferred_answer_is_sent_when_another_thread_completes_it),
+	        T(deferred_error_keeps_status_text_and_json_flag),
+	        T(request_behind_deferred_one_waits_for_it),
+	        T(client_gone_before_completion_drops_answer),
+	        T(close_waits_for_every_deferred_answer),
+	        T(defer_outside_handler_is_einval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

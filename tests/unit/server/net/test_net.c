@@ -37,6 +37,7 @@
 #define MODE_STREAM 0xEE
 #define MODE_BIG 0xB0
 #define MODE_STREAM_FOREVER 0xEF
+#define MODE_DEFER 0xDE /* answered later, from the loop (net_reply_send) */
 #define QLEN 17
 #define STREAM_MSGS 3
 #define MAX_WORKERS 4
@@ -90,6 +91,46 @@ static int start_stream(net_query_t *q)
 	return NET_STREAM;
 }
 
+/* Deferred answers wait here until the test asks the loop to send them. */
+#define MAX_DEFERRED 8
+static pthread_mutex_t g_defer_lock = PTHREAD_MUTEX_INITIALIZER;
+static net_reply_t *g_deferred[MAX_DEFERRED];
+static uint8_t g_deferred_msg[MAX_DEFERRED][QLEN];
+static atomic_int g_ndeferred;
+
+static int defer_query(net_query_t *q)
+{
+	net_reply_t *r = NULL;
+	pthread_mutex_lock(&g_defer_lock);
+	int n = atomic_load(&g_ndeferred);
+	if (n == MAX_DEFERRED || q->req_len != QLEN ||
+	    net_query_defer(q, &r) != DZ_OK) {
+		pthread_mutex_unlock(&g_defer_lock);
+		return DZ_EMALF;
+	}
+	g_deferred[n] = r;
+	memcpy(g_deferred_msg[n], q->req, QLEN);
+	g_deferred_msg[n][2] ^= 0x80;
+	g_deferred_msg[n][3] = MODE_ECHO; /* the answer matches an echo */
+	atomic_store(&g_ndeferred, n + 1);
+	pthread_mutex_unlock(&g_defer_lock);
+	return NET_DEFERRED;
+}
+
+/* Loop thread: send every deferred answer (what a zone writer's answers
+ * do through their uv_async). */
+static void on_deliver(uv_async_t *a)
+{
+	(void)a;
+	pthread_mutex_lock(&g_defer_lock);
+	int n = atomic_load(&g_ndeferred);
+	for (int i = 0; i < n; i++) {
+		(void)net_reply_send(g_deferred[i], g_deferred_msg[i], QLEN);
+	}
+	atomic_store(&g_ndeferred, 0);
+	pthread_mutex_unlock(&g_defer_lock);
+}
+
 static int handler(void *ctx, net_query_t *q)
 {
 	(void)ctx;
@@ -103,6 +144,8 @@ static int handler(void *ctx, net_query_t *q)
 	switch (mode) {
 	case MODE_DROP:
 		return 0;
+	case MODE_DEFER:
+		return defer_query(q);
 	case MODE_ERROR:
 		return DZ_EMALF;
 	case MODE_STREAM:
@@ -140,6 +183,7 @@ static void worker_fini(void *ctx, void *wctx)
 typedef struct {
 	uv_loop_t loop;
 	uv_async_t stop;
+	uv_async_t deliver; /* sends the deferred answers */
 	pthread_t thread;
 	net_t *net;
 	struct sockaddr_storage addr; /* bound, port resolved */
@@ -152,7 +196,9 @@ static fix_t g_fix;
 static void on_stop(uv_async_t *a)
 {
 	fix_t *f = a->data;
+	on_deliver(&f->deliver); /* none may stay owed */
 	net_stop(f->net);
+	uv_close((uv_handle_t *)&f->deliver, NULL);
 	uv_close((uv_handle_t *)a, NULL);
 }
 
@@ -193,6 +239,8 @@ static void fix_start(fix_t *f, const char *listen, const net_config_t *conf)
 	assert_int_equal(net_bound_addr(f->net, 0, &f->addr), DZ_OK);
 	assert_int_equal(uv_async_init(&f->loop, &f->stop, on_stop), 0);
 	f->stop.data = f;
+	assert_int_equal(uv_async_init(&f->loop, &f->deliver, on_deliver), 0);
+	atomic_store(&g_ndeferred, 0);
 	assert_int_equal(net_start(f->net), DZ_OK);
 	assert_int_equal(pthread_create(&f->thread, NULL, loop_main, f), 0);
 	f->running = true;
@@ -940,6 +988,131 @@ static void new_rejects_missing_handler(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* ===== Deferred answers ================================================== */
+
+static bool deferred_at_least(int n)
+{
+	for (int i = 0; i < 200; i++) {
+		if (atomic_load(&g_ndeferred) >= n) {
+			return true;
+		}
+		usleep(5000);
+	}
+	return false;
+}
+
+static bool udp_sent_exactly(const net_stats_t *s, uint64_t n)
+{
+	return s->transport[NET_UDP].sent == n;
+}
+
+static void udp_deferred_reply_leaves_from_queried_address(void **state)
+{
+	(void)state;
+	fix_t *f = &g_fix;
+	net_config_t conf = base_conf();
+	fix_start(f, "0.0.0.0@0", &conf);
+	struct sockaddr_in dst = {
+	        .sin_family = AF_INET,
+	        .sin_port = htons(net_addr_port((struct sockaddr *)&f->addr))};
+	inet_pton(AF_INET, "127.0.0.2", &dst.sin_addr);
+	int fd = client(AF_INET, SOCK_DGRAM, 200);
+	uint8_t q[QLEN], got[QLEN], want[QLEN];
+	make_query(q, 9, MODE_DEFER);
+	assert_int_equal(
+	        sendto(fd, q, QLEN, 0, (struct sockaddr *)&dst, sizeof(dst)),
+	        QLEN);
+	assert_true(deferred_at_least(1));
+	assert_int_equal(recv(fd, got, sizeof(got), 0), -1); /* not yet */
+	assert_int_equal(uv_async_send(&f->deliver), 0);
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	struct timeval tv = {.tv_sec = 1};
+	assert_int_equal(
+	        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(recvfrom(fd, got, sizeof(got), 0,
+	                          (struct sockaddr *)&from, &flen),
+	                 QLEN);
+	/* From the address the query went to, not the wildcard's choice. */
+	assert_int_equal(from.sin_addr.s_addr, dst.sin_addr.s_addr);
+	assert_int_equal(from.sin_port, dst.sin_port);
+	make_query(want, 9, MODE_ECHO);
+	want[2] |= 0x80;
+	assert_memory_equal(got, want, QLEN);
+	assert_true(wait_for(f, udp_sent_exactly, 1));
+	close(fd);
+	fix_stop(f);
+}
+
+static void tcp_deferred_reply_lets_later_queries_answer_first(void **state)
+{
+	(void)state;
+	fix_t *f = &g_fix;
+	net_config_t conf = base_conf();
+	fix_start(f, "127.0.0.1@0", &conf);
+	int fd = tcp_connect(f);
+	uint8_t m[2 * (2 + QLEN)];
+	frame_query(m, 1, MODE_DEFER);
+	frame_query(m + 2 + QLEN, 2, MODE_ECHO);
+	send_all(fd, m, sizeof(m));
+	expect_tcp_echo(fd, 2); /* RFC 7766 §7: out of order */
+	assert_true(deferred_at_least(1));
+	assert_int_equal(uv_async_send(&f->deliver), 0);
+	expect_tcp_echo(fd, 1);
+	frame_query(m, 3, MODE_ECHO); /* the connection carries on */
+	send_all(fd, m, 2 + QLEN);
+	expect_tcp_echo(fd, 3);
+	close(fd);
+	fix_stop(f);
+}
+
+static bool tcp_dropped_and_closed(const net_stats_t *s, uint64_t n)
+{
+	return s->transport[NET_TCP].dropped >= n && s->tcp_open == 0;
+}
+
+static void tcp_deferred_reply_after_close_is_dropped_and_counted(
+        void **state)
+{
+	(void)state;
+	fix_t *f = &g_fix;
+	net_config_t conf = base_conf();
+	fix_start(f, "127.0.0.1@0", &conf);
+	int fd = tcp_connect(f);
+	uint8_t m[2 + QLEN];
+	frame_query(m, 4, MODE_DEFER);
+	send_all(fd, m, sizeof(m));
+	assert_true(deferred_at_least(1));
+	/* A reset (linger 0): the connection is gone before the answer. */
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+	                 0);
+	close(fd);
+	usleep(20000); /* let the loop see the reset first */
+	assert_int_equal(stats(f).transport[NET_TCP].dropped, 0);
+	assert_int_equal(uv_async_send(&f->deliver), 0);
+	assert_true(wait_for(f, tcp_dropped_and_closed, 1));
+	assert_int_equal(stats(f).transport[NET_TCP].sent, 0);
+	fix_stop(f); /* ASan: the connection was freed with its last hold */
+}
+
+static void defer_twice_is_eexist(void **state)
+{
+	(void)state;
+	net_query_t q;
+	memset(&q, 0, sizeof(q));
+	struct sockaddr_in peer = {.sin_family = AF_INET};
+	q.peer = (const struct sockaddr *)&peer;
+	q.transport = NET_UDP;
+	q.udp_fd = -1;
+	net_reply_t *r = NULL, *r2 = NULL;
+	assert_int_equal(net_query_defer(&q, &r), DZ_OK);
+	assert_int_equal(net_query_defer(&q, &r2), DZ_EEXIST);
+	assert_null(r2);
+	assert_int_equal(net_reply_send(NULL, NULL, 0), DZ_EINVAL);
+	free(r); /* what a handler that changed its mind makes net do */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -947,6 +1120,15 @@ int main(void)
 	        cmocka_unit_test(addr_parse_rejects_names_and_bad_ports),
 	        cmocka_unit_test(addr_to_str_reports_short_buffer),
 	        cmocka_unit_test(new_rejects_missing_handler),
+	        cmocka_unit_test(defer_twice_is_eexist),
+	        cmocka_unit_test_teardown(
+	                udp_deferred_reply_leaves_from_queried_address, teardown),
+	        cmocka_unit_test_teardown(
+	                tcp_deferred_reply_lets_later_queries_answer_first,
+	                teardown),
+	        cmocka_unit_test_teardown(
+	                tcp_deferred_reply_after_close_is_dropped_and_counted,
+	                teardown),
 	        cmocka_unit_test(bind_in_use_reports_address_and_errno_text),
 	        cmocka_unit_test(stop_without_start_closes_sockets),
 	        cmocka_unit_test_teardown(udp_two_workers_answer_every_datagram,
