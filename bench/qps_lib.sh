@@ -72,7 +72,9 @@ bench_write_conf() { # SERVER DIR ZONE
 	local s=$1 d=$2 z=$3 a
 	a=$(bench_addr "$s")
 	case $s in
-	dynzoned) cat >"$d/conf" <<EOF
+	# dynzoned keeps its journal beside the zone file (<file>.jnl), where
+	# BIND would look for its own: each gets a private copy of the zone.
+	dynzoned) cp "$z" "$d/zone" && cat >"$d/conf" <<EOF
 server:
   listen: $a@$BENCH_PORT
   data-dir: $d
@@ -84,7 +86,7 @@ log:
     level: warning
 zone:
   - domain: $BENCH_ORIGIN
-    file: $z
+    file: $d/zone
     notify-ns: false
     zonefile-sync: -1
 EOF
