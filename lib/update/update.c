@@ -5,10 +5,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/update/update_internal.h"
 #include "lib/util/errcode.h"
+#include "lib/wire/rdata.h"
 #include "lib/wire/rrtype.h"
 #include "lib/zone/changeset.h"
 #include "lib/zone/zone.h"
@@ -111,11 +113,30 @@ static int check_zone_section(dz__update_t *u, const dz_msg_t *msg)
 	return DZ_OK;
 }
 
+/* The record forms BIND rejects at parse time, with a scratch buffer of our
+ * own: the server calls dz_update_zone_name before it checks permissions. */
+static int check_form_alone(dz__update_t *u)
+{
+	u->scratch = malloc(DZ_RDATA_MAXLEN);
+	if (u->scratch == NULL) {
+		dz__update_at(u, DZ_UPDATE_SEC_NONE, 0, NULL, 0, 0);
+		return dz__update_fail(u, DZ_ENOMEM, DZ_RCODE_SERVFAIL,
+		                       "out of memory");
+	}
+	int ret = dz__update_check_form(u);
+	free(u->scratch);
+	u->scratch = NULL;
+	return ret;
+}
+
 int dz_update_zone_name(const dz_msg_t *msg, const uint8_t **zname,
                         uint16_t *rcode, dz_update_diag_t *diag)
 {
-	dz__update_t u = {.diag = diag};
+	dz__update_t u = {.msg = msg, .diag = diag};
 	int ret = check_zone_section(&u, msg);
+	if (ret == DZ_OK) {
+		ret = check_form_alone(&u);
+	}
 	if (ret != DZ_OK) {
 		*rcode = u.rcode;
 		return ret;
@@ -127,10 +148,6 @@ int dz_update_zone_name(const dz_msg_t *msg, const uint8_t **zname,
 /* The zone named must be the one we are given (the server picked it). */
 static int check_zone(dz__update_t *u)
 {
-	int ret = check_zone_section(u, u->msg);
-	if (ret != DZ_OK) {
-		return ret;
-	}
 	if (!dz_name_equal(u->msg->qname, u->origin)) {
 		char a[DZ_NAME_MAXSTR], b[DZ_NAME_MAXSTR];
 		return dz__update_fail(u, DZ_ENOTAUTH, DZ_RCODE_NOTAUTH,
@@ -148,9 +165,18 @@ static int check_zone(dz__update_t *u)
 	return DZ_OK;
 }
 
+static int fail_alloc(dz__update_t *u, int ret)
+{
+	dz__update_at(u, DZ_UPDATE_SEC_NONE, 0, NULL, 0, 0);
+	return dz__update_fail(u, ret, DZ_RCODE_SERVFAIL, "%s",
+	                       dz_strerror(ret));
+}
+
+/* The order of update.h: zone section, record forms, zone, prescan,
+ * prerequisites, updates, result (with the name server check). */
 static int run(dz__update_t *u, dz_zone_t **new_zone, dz_changeset_t **changes)
 {
-	int ret = check_zone(u);
+	int ret = check_zone_section(u, u->msg);
 	if (ret != DZ_OK) {
 		return ret;
 	}
@@ -158,13 +184,19 @@ static int run(dz__update_t *u, dz_zone_t **new_zone, dz_changeset_t **changes)
 	(void)dz_msg_section(u->msg, DZ_MSG_NS, &nupd);
 	/* One name per update RR at most, plus the apex. */
 	ret = dz__update_init(u, nupd + 1);
+	if (ret != DZ_OK) {
+		return fail_alloc(u, ret);
+	}
+	ret = dz__update_check_form(u);
 	if (ret == DZ_OK) {
-		ret = dz__update_name(u, u->origin, &u->apex);
+		ret = check_zone(u);
 	}
 	if (ret != DZ_OK) {
-		dz__update_at(u, DZ_UPDATE_SEC_NONE, 0, NULL, 0, 0);
-		return dz__update_fail(u, ret, DZ_RCODE_SERVFAIL, "%s",
-		                       dz_strerror(ret));
+		return ret;
+	}
+	ret = dz__update_name(u, u->origin, &u->apex);
+	if (ret != DZ_OK) {
+		return fail_alloc(u, ret);
 	}
 	ret = dz__update_prescan(u);
 	if (ret == DZ_OK) {

@@ -18,19 +18,37 @@ typedef struct dz_changeset dz_changeset_t;
 /*
  * Order of the checks. RFC 2136 §3 lists zone (§3.1), prerequisites (§3.2),
  * permission (§3.3), prescan (§3.4.1), then the updates (§3.4.2). BIND 9.18
- * (the reference for the differential tests) runs the prescan and the
- * permission check before the prerequisites, so that a malformed or refused
- * update never learns anything from the prerequisites; we do the same:
+ * (the reference for the differential tests; the orders below were checked
+ * against a running named) rejects some forms while it parses the message,
+ * then prescans the update section (with the permission check) before the
+ * prerequisites, so that a malformed or refused update never learns anything
+ * from the prerequisites; we do the same:
  *
- *   1. zone section          FORMERR, NOTAUTH
- *   2. update prescan        NOTZONE, FORMERR (rdata is decoded here too),
+ *   1. zone section          FORMERR (one SOA question of class IN, opcode)
+ *   2. record forms          FORMERR, over the whole message, prerequisites
+ *                            then updates, before any per-record check (BIND
+ *                            does this at parse time): class ANY with rdata
+ *                            (both sections), class NONE with rdata (a
+ *                            prerequisite), rdata without its type's form
+ *                            (class IN in both sections, class NONE in the
+ *                            update section: an empty A is malformed).
+ *                            dz_update_zone_name() runs 1 and 2 too, as the
+ *                            server calls it before its permission checks.
+ *   3. zone                  NOTAUTH (not our zone), SERVFAIL (no SOA)
+ *   4. update prescan        per RR in message order: NOTZONE, then FORMERR
+ *                            (class IN meta type; class ANY with TTL != 0 or
+ *                            a meta type other than ANY; class NONE with TTL
+ *                            != 0 or a meta type; any other class), then
  *                            REFUSED (explicit NSEC/NSEC3 updates, RRSIG
- *                            below the apex - BIND's policy - then allow_rr),
- *                            per RR in message order
- *   3. prerequisites         FORMERR, NOTZONE, YXDOMAIN, NXDOMAIN, YXRRSET,
- *                            NXRRSET (class ANY/NONE ones in message order,
- *                            then the value-dependent ones, RFC 2136 §3.2.5)
- *   4. updates, in order, each seeing the effect of the ones before it.
+ *                            below the apex - BIND's policy - then allow_rr).
+ *                            So an out-of-zone RR before a TTL/class/meta
+ *                            error is NOTZONE, one after it is not reached.
+ *   5. prerequisites         FORMERR (TTL != 0, before the zone check, and
+ *                            other classes), NOTZONE, YXDOMAIN, NXDOMAIN,
+ *                            YXRRSET, NXRRSET (class ANY/NONE ones in
+ *                            message order, then the value-dependent ones,
+ *                            RFC 2136 §3.2.5)
+ *   6. updates, in order, each seeing the effect of the ones before it.
  *      Ignored without error (RFC 2136 §3.4.2, BIND): duplicates (same
  *      rdata and TTL); a CNAME beside other data or other data beside a
  *      CNAME (RRSIG and NSEC may stand beside one); an SOA not newer than
@@ -40,8 +58,19 @@ typedef struct dz_changeset dz_changeset_t;
  *      NSEC replaces it; any other addition sets its RRset's TTL.
  *      Value-dependent prerequisites compare as sets: duplicate records
  *      collapse (RFC 2181 §5; BIND compares lists and fails them).
- *   5. serial: bumped once by the zone's policy if anything changed and the
- *      update did not itself install a newer SOA serial
+ *   7. if anything changed: serial bumped once by the zone's policy unless
+ *      the update itself installed a newer SOA serial (SERVFAIL if the
+ *      policy cannot), then the new version is built and
+ *   8. the name server check (BIND's "post update name server sanity
+ *      check", REFUSED): every target of the apex NS RRset at or below the
+ *      origin must, looked up in the new version, own A or AAAA (a wildcard
+ *      that owns one counts) or lie at or below a zone cut (glue or not);
+ *      no such name, an empty non-terminal, a name without addresses, a
+ *      CNAME or a name below a DNAME fail. The whole RRset is checked after
+ *      any change, whatever the update touched; out-of-zone targets and the
+ *      NS RRsets of delegations are not. An update that changes nothing is
+ *      not checked. (BIND checks before the serial bump; only a failing
+ *      serial policy could tell the difference.)
  */
 
 /*! Where a diagnostic points (dz_update_diag_t.section). */
@@ -94,11 +123,16 @@ typedef struct dz_update_opts {
  * \brief Check the zone section (RFC 2136 §3.1.1) and give the zone name, so
  *        the server can pick the zone the update is for.
  *
+ * Also checks the record forms BIND rejects while parsing (step 2 of the
+ * order above), so that the server answers FORMERR before NOTAUTH or a
+ * permission refusal, as BIND does.
+ *
  * \param zname  out: the zone name (borrowed from \p msg)
- * \param rcode  out on failure: DZ_RCODE_FORMERR
+ * \param rcode  out on failure: DZ_RCODE_FORMERR (SERVFAIL for DZ_ENOMEM)
  * \param diag   optional; filled on failure
- * \return DZ_OK, or DZ_EMALF (ZOCOUNT != 1, ZTYPE not SOA, ZCLASS not IN, or
- *         opcode not UPDATE)
+ * \return DZ_OK, DZ_EMALF (ZOCOUNT != 1, ZTYPE not SOA, ZCLASS not IN, opcode
+ *         not UPDATE, or a malformed prerequisite or update record), or
+ *         DZ_ENOMEM
  */
 DZ_API int dz_update_zone_name(const dz_msg_t *msg, const uint8_t **zname,
                                uint16_t *rcode, dz_update_diag_t *diag);
@@ -119,7 +153,8 @@ DZ_API int dz_update_zone_name(const dz_msg_t *msg, const uint8_t **zname,
  * \param opts   NULL for the defaults (increment, everything allowed)
  * \param diag   optional
  * \return DZ_OK; DZ_EMALF (FORMERR), DZ_ENOTAUTH (NOTAUTH), DZ_EOUTZONE
- *         (NOTZONE), DZ_EREFUSED (REFUSED), DZ_EPREREQ (YXDOMAIN, NXDOMAIN,
+ *         (NOTZONE), DZ_EREFUSED (REFUSED: DNSSEC types, allow_rr, or the
+ *         post-update name server check), DZ_EPREREQ (YXDOMAIN, NXDOMAIN,
  *         YXRRSET, NXRRSET); SERVFAIL with DZ_ENOMEM, DZ_ENOSOA (the zone has
  *         no usable SOA), DZ_ERANGE/DZ_EINVAL (serial policy), or another
  *         zone store error

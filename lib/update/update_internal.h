@@ -126,6 +126,12 @@ const char *dz__update_type_str(char *buf, uint16_t type);
 
 /* --- steps --------------------------------------------------------------- */
 
+/*!
+ * \brief Form of every prerequisite and update record (update_form.c): what
+ *        BIND rejects while parsing the message. Needs u->msg and u->scratch.
+ */
+int dz__update_check_form(dz__update_t *u);
+
 /*! \brief Prescan and permission check (update_ops.c), RFC 2136 §3.3, §3.4.1.
  */
 int dz__update_prescan(dz__update_t *u);
@@ -143,6 +149,13 @@ int dz__update_process(dz__update_t *u);
  */
 int dz__update_result(dz__update_t *u, dz_zone_t **new_zone,
                       dz_changeset_t **changes);
+
+/*!
+ * \brief Post-update name server check (update_nscheck.c): every in-zone
+ *        target of the apex NS RRset of \p nz has an address (BIND).
+ * \return DZ_OK, or DZ_EREFUSED with the diagnostic filled
+ */
+int dz__update_nscheck(dz__update_t *u, const dz_zone_t *nz);
 
 /*!
  * \brief Offset of the serial in SOA rdata (RFC 1035 §3.3.13).

@@ -276,7 +276,11 @@ static int finish(dz__update_t *u, dz_zone_t **new_zone,
 	}
 	if (ret != DZ_OK) {
 		dz_changeset_free(ch);
-		return ret;
+		dz__update_at(u, DZ_UPDATE_SEC_NONE, 0, u->origin, DZ_RR_SOA,
+		              DZ_CLASS_IN);
+		return dz__update_fail(u, ret, DZ_RCODE_SERVFAIL,
+		                       "cannot make the new version: %s",
+		                       dz_strerror(ret));
 	}
 	*new_zone = nz;
 	*changes = ch;
@@ -287,18 +291,28 @@ int dz__update_result(dz__update_t *u, dz_zone_t **new_zone,
                       dz_changeset_t **changes)
 {
 	if (!sort_and_compare(u)) {
-		/* Nothing changed: no new version, no serial bump (BIND). */
+		/* Nothing changed: no new version, no serial bump, and no name
+		 * server check (BIND checks only a non-empty diff). */
 		*new_zone = NULL;
 		*changes = NULL;
 		return DZ_OK;
 	}
-	int ret = finish(u, new_zone, changes);
+	dz_zone_t *nz = NULL;
+	dz_changeset_t *ch = NULL;
+	int ret = finish(u, &nz, &ch);
 	if (ret != DZ_OK) {
-		dz__update_at(u, DZ_UPDATE_SEC_NONE, 0, u->origin, DZ_RR_SOA,
-		              DZ_CLASS_IN);
-		return dz__update_fail(u, ret, DZ_RCODE_SERVFAIL,
-		                       "cannot make the new version: %s",
-		                       dz_strerror(ret));
+		return ret;
 	}
+	/* Checked on the version the update would publish: its lookups see
+	 * zone cuts, DNAMEs, wildcards and empty non-terminals as queries
+	 * would. */
+	ret = dz__update_nscheck(u, nz);
+	if (ret != DZ_OK) {
+		dz_zone_unref(nz);
+		dz_changeset_free(ch);
+		return ret;
+	}
+	*new_zone = nz;
+	*changes = ch;
 	return DZ_OK;
 }

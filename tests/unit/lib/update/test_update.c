@@ -376,7 +376,7 @@ static void permission_hook_sees_class_of_each_operation(void **state)
 	t_res_t res;
 	t_begin(&m, "example.test.");
 	t_upd(&m, "new.example.test. 300 IN A 192.0.2.12");
-	t_upd(&m, "ns1.example.test. 0 NONE A 192.0.2.1");
+	t_upd(&m, "www.example.test. 0 NONE A 192.0.2.10");
 	t_upd(&m, "www.example.test. 0 ANY A");
 	t_apply_opts(*state, t_end(&m), &o, &res);
 	assert_int_equal(res.ret, DZ_OK);
@@ -517,6 +517,119 @@ static void update_prescan_runs_before_prereqs(void **state)
 	t_upd(&m, "x.other. 300 IN A 192.0.2.1");
 	expect_fail(*state, t_end(&m), DZ_EOUTZONE, DZ_RCODE_NOTZONE,
 	            DZ_UPDATE_SEC_UPDATE, 0, NULL);
+}
+
+/* --- record forms: the whole message before any per-record check --------- */
+
+/* BIND rejects these while parsing, so FORMERR wins over a NOTZONE record
+ * that comes first, and over the prerequisites. */
+static void form_of_every_record_checked_before_zone_membership(void **state)
+{
+	t_msg_t m;
+	uint8_t three[3] = {1, 2, 3};
+	t_begin(&m, "example.test.");
+	t_upd(&m, "x.example.net. 300 IN A 192.0.2.1");
+	t_upd(&m, "www.example.test. 0 ANY A 192.0.2.10");
+	expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+	            DZ_UPDATE_SEC_UPDATE, 1,
+	            "rrset deletion (class ANY) must have no rdata");
+	t_begin(&m, "example.test.");
+	t_upd(&m, "x.example.net. 300 IN A 192.0.2.1");
+	assert_int_equal(dz_msg_render_rr(&m.r, DZ_MSG_NS,
+	                                  N("www.example.test."), DZ_RR_A,
+	                                  DZ_CLASS_IN, 300, three, 3),
+	                 DZ_OK);
+	expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+	            DZ_UPDATE_SEC_UPDATE, 1, "bad rdata: malformed data");
+	t_begin(&m, "example.test.");
+	t_upd(&m, "x.example.net. 300 IN A 192.0.2.1");
+	t_upd(&m, "www.example.test. 0 NONE A");
+	expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+	            DZ_UPDATE_SEC_UPDATE, 1, "bad rdata: malformed data");
+}
+
+static void form_of_prereqs_checked_before_update_section(void **state)
+{
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_pre(&m, "www.example.test. 0 NONE A 192.0.2.10");
+	t_upd(&m, "x.example.net. 300 IN A 192.0.2.1");
+	expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+	            DZ_UPDATE_SEC_PREREQ, 0,
+	            "prerequisite of class NONE must have no rdata");
+	/* An update record's form beats a prerequisite outside the zone. */
+	t_begin(&m, "example.test.");
+	t_pre(&m, "x.example.net. 0 ANY ANY");
+	t_upd(&m, "www.example.test. 0 ANY A 192.0.2.10");
+	expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+	            DZ_UPDATE_SEC_UPDATE, 0,
+	            "rrset deletion (class ANY) must have no rdata");
+}
+
+/* The TTL, meta-type and class rules are BIND's per-record prescan: a record
+ * outside the zone before them is NOTZONE, one after them is not reached. */
+static void per_record_forms_follow_zone_membership(void **state)
+{
+	static const char *const after[] = {
+	        "www.example.test. 5 NONE A 192.0.2.10",
+	        "www.example.test. 5 ANY A",
+	        "www.example.test. 0 NONE ANY",
+	        "www.example.test. 300 IN ANY",
+	        "www.example.test. 0 ANY AXFR",
+	        "www.example.test. 0 CH A 192.0.2.10",
+	};
+	for (size_t i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+		t_msg_t m;
+		t_begin(&m, "example.test.");
+		t_upd(&m, "x.example.net. 300 IN A 192.0.2.1");
+		t_upd(&m, after[i]);
+		expect_fail(*state, t_end(&m), DZ_EOUTZONE, DZ_RCODE_NOTZONE,
+		            DZ_UPDATE_SEC_UPDATE, 0,
+		            "update name x.example.net. is outside the zone");
+		t_begin(&m, "example.test.");
+		t_upd(&m, after[i]);
+		t_upd(&m, "x.example.net. 300 IN A 192.0.2.1");
+		expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+		            DZ_UPDATE_SEC_UPDATE, 0, NULL);
+	}
+}
+
+static void form_checked_before_zone_authority(void **state)
+{
+	t_msg_t m;
+	t_begin(&m, "www.example.test.");
+	t_upd(&m, "www.example.test. 0 ANY A 192.0.2.10");
+	expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+	            DZ_UPDATE_SEC_UPDATE, 0, NULL);
+}
+
+/* The server picks the zone (and checks permission) after this call, so it
+ * rejects the forms BIND rejects while parsing; NOTZONE is not its job. */
+static void zone_name_helper_rejects_malformed_records(void **state)
+{
+	(void)state;
+	t_msg_t m;
+	const uint8_t *zname = NULL;
+	uint16_t rcode = 0;
+	dz_update_diag_t diag;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "x.example.net. 300 IN A 192.0.2.1");
+	t_upd(&m, "www.example.test. 0 ANY A 192.0.2.10");
+	assert_int_equal(dz_update_zone_name(t_end(&m), &zname, &rcode, &diag),
+	                 DZ_EMALF);
+	assert_null(zname);
+	assert_int_equal(rcode, DZ_RCODE_FORMERR);
+	assert_int_equal(diag.section, DZ_UPDATE_SEC_UPDATE);
+	assert_int_equal(diag.index, 1);
+	assert_true(dz_name_equal(diag.owner, N("www.example.test.")));
+	assert_string_equal(diag.msg,
+	                    "rrset deletion (class ANY) must have no rdata");
+	t_begin(&m, "example.test.");
+	t_pre(&m, "x.example.net. 0 ANY ANY");
+	t_upd(&m, "x.example.net. 5 NONE A 192.0.2.1");
+	assert_int_equal(dz_update_zone_name(t_end(&m), &zname, &rcode, &diag),
+	                 DZ_OK);
+	assert_true(dz_name_equal(zname, N("example.test.")));
 }
 
 /* --- §3.4.2 additions ---------------------------------------------------- */
@@ -834,11 +947,18 @@ static void update_cannot_delete_last_apex_ns(void **state)
 	t_res_clear(&res);
 }
 
-static void update_delete_rr_with_empty_rdata_is_noop(void **state)
+/* The record to delete must have its type's form (BIND decodes it while
+ * parsing): an empty A is malformed, an empty unknown type is not. */
+static void
+update_delete_rr_with_empty_rdata_needs_a_type_allowing_it(void **state)
 {
 	t_msg_t m;
 	t_begin(&m, "example.test.");
 	t_upd(&m, "www.example.test. 0 NONE A");
+	expect_fail(*state, t_end(&m), DZ_EMALF, DZ_RCODE_FORMERR,
+	            DZ_UPDATE_SEC_UPDATE, 0, "bad rdata: malformed data");
+	t_begin(&m, "example.test.");
+	t_upd(&m, "www.example.test. 0 NONE TYPE65280");
 	expect_noop(*state, t_end(&m));
 }
 
@@ -1011,6 +1131,191 @@ static void serial_policy_bad_value_is_servfail(void **state)
 	assert_int_equal(res.rcode, DZ_RCODE_SERVFAIL);
 }
 
+/* --- post-update name server check (BIND) --------------------------------- */
+
+#define NSFAIL "post-update name server check failed: "
+
+/* Refused: status, rcode, a diagnostic at the apex NS RRset, and nothing
+ * applied. */
+static void expect_ns_refused(const dz_zone_t *z, const dz_msg_t *msg,
+                              const char *text)
+{
+	t_res_t res;
+	t_apply(z, msg, &res);
+	assert_int_equal(res.ret, DZ_EREFUSED);
+	assert_int_equal(res.rcode, DZ_RCODE_REFUSED);
+	assert_int_equal(res.diag.section, DZ_UPDATE_SEC_NONE);
+	assert_int_equal(res.diag.index, 0);
+	assert_true(dz_name_equal(res.diag.owner, dz_zone_origin(z)));
+	assert_int_equal(res.diag.type, DZ_RR_NS);
+	assert_string_equal(res.diag.msg, text);
+	assert_int_equal(t_serial(z), 100);
+}
+
+static void expect_ok_clear(const dz_zone_t *z, const dz_msg_t *msg)
+{
+	t_res_t res;
+	expect_ok(z, msg, &res);
+	t_res_clear(&res);
+}
+
+static void nscheck_refuses_removing_address_of_apex_ns_target(void **state)
+{
+	static const char *const ops[] = {
+	        "ns1.example.test. 0 ANY A",
+	        "ns1.example.test. 0 NONE A 192.0.2.1",
+	        "ns1.example.test. 0 ANY ANY",
+	};
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		t_msg_t m;
+		t_begin(&m, "example.test.");
+		t_upd(&m, ops[i]);
+		expect_ns_refused(*state, t_end(&m),
+		                  NSFAIL
+		                  "ns1.example.test. (NS of "
+		                  "example.test.) has no address records");
+		assert_true(t_has(*state, "ns1.example.test. 300 A 192.0.2.1"));
+	}
+	/* A CNAME in place of the address is no better. */
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "ns2.example.test. 0 ANY A");
+	t_upd(&m, "ns2.example.test. 300 IN CNAME www.example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "ns2.example.test. (NS of example.test.) is "
+	                         "a cname");
+}
+
+static void nscheck_passes_when_target_keeps_an_address_or_goes(void **state)
+{
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "ns1.example.test. 0 ANY A");
+	t_upd(&m, "ns1.example.test. 300 IN AAAA 2001:db8::1");
+	expect_ok_clear(*state, t_end(&m));
+	t_begin(&m, "example.test.");
+	t_upd(&m, "ns1.example.test. 0 ANY A");
+	t_upd(&m, "example.test. 0 NONE NS ns1.example.test.");
+	expect_ok_clear(*state, t_end(&m));
+	t_begin(&m, "example.test.");
+	t_upd(&m, "ns2.example.test. 0 NONE A 192.0.2.2");
+	t_upd(&m, "ns2.example.test. 300 IN A 192.0.2.99");
+	expect_ok_clear(*state, t_end(&m));
+}
+
+static void nscheck_refuses_new_apex_ns_without_address(void **state)
+{
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 300 IN NS ns3.example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "ns3.example.test. (NS of example.test.) has "
+	                         "no address records");
+	/* The target's address in the same update; any case. */
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 300 IN NS NS3.Example.TEST.");
+	t_upd(&m, "ns3.example.test. 300 IN A 192.0.2.3");
+	expect_ok_clear(*state, t_end(&m));
+	/* Out-of-zone targets are not looked at. */
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 300 IN NS ns3.example.net.");
+	expect_ok_clear(*state, t_end(&m));
+	/* The apex itself is an in-zone target like another. */
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 300 IN NS example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "example.test. (NS of example.test.) has no "
+	                         "address records");
+}
+
+static void nscheck_refuses_cname_empty_and_addressless_targets(void **state)
+{
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 300 IN NS alias.example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "alias.example.test. (NS of example.test.) "
+	                         "is a cname");
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 300 IN NS b.c.example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "b.c.example.test. (NS of example.test.) has "
+	                         "no address records");
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 300 IN NS a.b.c.example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "a.b.c.example.test. (NS of example.test.) "
+	                         "has no address records");
+}
+
+/* BIND's lookup stops at a zone cut: a target there or below passes, glue or
+ * not; the NS RRsets of delegations are never examined. */
+static void nscheck_ignores_delegations(void **state)
+{
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "sub.example.test. 300 IN NS nx.example.test.");
+	t_upd(&m, "sub.example.test. 300 IN NS ns.sub.example.test.");
+	expect_ok_clear(*state, t_end(&m));
+	t_begin(&m, "example.test.");
+	t_upd(&m, "sub.example.test. 300 IN NS ns.example.net.");
+	t_upd(&m, "example.test. 300 IN NS ns.sub.example.test.");
+	t_upd(&m, "example.test. 300 IN NS sub.example.test.");
+	expect_ok_clear(*state, t_end(&m));
+}
+
+static void nscheck_follows_wildcards_and_dnames(void **state)
+{
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "*.w.example.test. 300 IN A 192.0.2.5");
+	t_upd(&m, "example.test. 300 IN NS x.w.example.test.");
+	expect_ok_clear(*state, t_end(&m));
+	t_begin(&m, "example.test.");
+	t_upd(&m, "*.w.example.test. 300 IN TXT \"x\"");
+	t_upd(&m, "example.test. 300 IN NS x.w.example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "x.w.example.test. (NS of example.test.) has "
+	                         "no address records");
+	t_begin(&m, "example.test.");
+	t_upd(&m, "d.example.test. 300 IN DNAME example.net.");
+	t_upd(&m, "example.test. 300 IN NS ns.d.example.test.");
+	expect_ns_refused(*state, t_end(&m),
+	                  NSFAIL "ns.d.example.test. (NS of example.test.) is "
+	                         "below a dname at d.example.test.");
+}
+
+/* The whole apex NS RRset is checked after any change (BIND), so a zone that
+ * was loaded broken takes only the updates that leave it sound. */
+static void nscheck_applies_to_every_change_of_a_broken_zone(void **state)
+{
+	(void)state;
+	static const char *const broken[] = {
+	        SOA100,
+	        "example.test. 300 NS ns1.example.test.",
+	        "example.test. 300 NS ns7.example.test.",
+	        "ns1.example.test. 300 A 192.0.2.1",
+	        NULL,
+	};
+	dz_zone_t *z = t_zone("example.test.", broken);
+	t_msg_t m;
+	t_begin(&m, "example.test.");
+	t_upd(&m, "www.example.test. 300 IN TXT \"unrelated\"");
+	expect_ns_refused(z, t_end(&m),
+	                  NSFAIL "ns7.example.test. (NS of example.test.) has "
+	                         "no address records");
+	t_begin(&m, "example.test.");
+	t_upd(&m, "nothere.example.test. 0 ANY A");
+	expect_noop(z, t_end(&m));
+	t_begin(&m, "example.test.");
+	t_upd(&m, "ns7.example.test. 300 IN AAAA 2001:db8::7");
+	expect_ok_clear(z, t_end(&m));
+	t_begin(&m, "example.test.");
+	t_upd(&m, "example.test. 0 NONE NS ns7.example.test.");
+	expect_ok_clear(z, t_end(&m));
+	dz_zone_unref(z);
+}
+
 static void section_names_are_stable(void **state)
 {
 	(void)state;
@@ -1062,6 +1367,11 @@ int main(void)
 	        T(update_other_class_is_formerr),
 	        T(update_bad_rdata_is_formerr),
 	        T(update_prescan_runs_before_prereqs),
+	        T(form_of_every_record_checked_before_zone_membership),
+	        T(form_of_prereqs_checked_before_update_section),
+	        T(per_record_forms_follow_zone_membership),
+	        T(form_checked_before_zone_authority),
+	        T(zone_name_helper_rejects_malformed_records),
 	        T(update_add_record_bumps_serial_once),
 	        T(update_changeset_has_soa_first),
 	        T(update_changeset_applied_to_old_gives_new),
@@ -1084,7 +1394,7 @@ int main(void)
 	        T(update_delete_rr),
 	        T(update_cannot_delete_apex_soa_rr),
 	        T(update_cannot_delete_last_apex_ns),
-	        T(update_delete_rr_with_empty_rdata_is_noop),
+	        T(update_delete_rr_with_empty_rdata_needs_a_type_allowing_it),
 	        T(update_add_then_delete_same_rr_changes_nothing),
 	        T(update_delete_then_add_sees_earlier_rr),
 	        T(update_failing_prereq_changes_nothing),
@@ -1098,6 +1408,13 @@ int main(void)
 	        T(serial_policy_unixtime_uses_now),
 	        T(serial_policy_dateserial_uses_utc_date),
 	        T(serial_policy_bad_value_is_servfail),
+	        T(nscheck_refuses_removing_address_of_apex_ns_target),
+	        T(nscheck_passes_when_target_keeps_an_address_or_goes),
+	        T(nscheck_refuses_new_apex_ns_without_address),
+	        T(nscheck_refuses_cname_empty_and_addressless_targets),
+	        T(nscheck_ignores_delegations),
+	        T(nscheck_follows_wildcards_and_dnames),
+	        T(nscheck_applies_to_every_change_of_a_broken_zone),
 	        T(section_names_are_stable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
