@@ -12,6 +12,7 @@
 #include "lib/wire/rrtype.h"
 #include "server/log/log.h"
 #include "server/notify/notify.h"
+#include "server/xfrin/xfrin.h"
 #include "server/xfrout/xfrout.h"
 
 /* Offset of the question in a DNS message (RFC 1035 §4.1.1). */
@@ -133,7 +134,12 @@ static int route_update(const server_t *srv, net_query_t *q,
 {
 	uint16_t payload = srv->conf->server.udp_max_payload;
 	info->opcode = DZ_OPCODE_UPDATE;
-	int len = update_handle(srv->update, srv->zones, q, payload, info);
+	/* A secondary with update-forwarding relays it (RFC 2136 §6). */
+	int len = xfrin_forward_update((server_t *)srv, q);
+	if (len != DZ_ENOTSUP) {
+		return len;
+	}
+	len = update_handle(srv->update, srv->zones, q, payload, info);
 	if (len == DZ_EMALF) {
 		/* Unparseable: the answer engine's FORMERR. */
 		return query_answer(&srv->env, q->req, q->req_len,

@@ -467,8 +467,11 @@ static int server_start(server_t *srv)
 	if ((ret = write_pid_file(srv)) != DZ_OK) {
 		return ret;
 	}
-	if ((ret = net_start(srv->net)) != DZ_OK ||
-	    (ret = start_signals(srv)) != DZ_OK) {
+	/* Signals first: once a UDP worker answers, a client (a test, an
+	 * init system) may send SIGTERM or SIGHUP at once, and their
+	 * default action would kill the daemon. */
+	if ((ret = start_signals(srv)) != DZ_OK ||
+	    (ret = net_start(srv->net)) != DZ_OK) {
 		fail("start", ret);
 		return ret;
 	}

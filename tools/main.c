@@ -7,6 +7,7 @@
 #include "tools/check/check.h"
 #include "tools/common/msg.h"
 #include "tools/ctl/ctl.h"
+#include "tools/demo/demo.h"
 #include "tools/journal/journal.h"
 #include "tools/keygen/keygen.h"
 #include "tools/update/update.h"
@@ -29,6 +30,7 @@ static const command_t commands[] = {
 	{"journal", journal_main, "print a zone journal as a list of changes"},
 	{"update", update_main, "send RFC 2136 updates (nsupdate's command language)"},
 	{"keygen", keygen_main, "print a new TSIG key for the configuration"},
+	{"demo", demo_main, "run a primary and a secondary, show one update reach the secondary"},
 };
 
 static void usage(FILE *out)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The secondary side's module: one refresh machine per secondary zone, thread-safe requests (NOTIFY, ctl), writer results hopping to the loop, ctl commands. */
+/* The secondary side's module: one refresh machine per secondary zone,
+ * thread-safe requests (NOTIFY, ctl), writer results hopping to the loop, ctl
+ * commands. */
 #include "server/xfrin/xfrin.h"
 
 #include <netinet/in.h>
@@ -29,7 +31,8 @@ xfrin_zone_t *xfrin_zone_get(xfrin_t *x, const uint8_t *name)
 	return NULL;
 }
 
-/* ===== hops to the loop ==================================================== */
+/* ===== hops to the loop ====================================================
+ */
 
 void xfrin_done_post(xfrin_t *x, const uint8_t *name, int status)
 {
@@ -119,9 +122,12 @@ static void on_async(uv_async_t *a)
 	pthread_mutex_lock(&x->mu);
 	xfrin_req_t *reqs = x->reqs;
 	xfrin_done_t *dones = x->dones;
+	struct xfrin_fwd *fwds = x->fwds;
 	x->reqs = NULL;
 	x->dones = NULL;
+	x->fwds = NULL;
 	pthread_mutex_unlock(&x->mu);
+	xfrin_forward_run(x, fwds);
 	while (dones != NULL) {
 		xfrin_done_t *next = dones->next;
 		run_done(x, dones);
@@ -151,11 +157,13 @@ void xfrin_retransfer(server_t *srv, const uint8_t *zone)
 static bool same_ip(const struct sockaddr *a, const struct sockaddr_storage *b)
 {
 	if (a->sa_family == AF_INET && b->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		const struct sockaddr_in *x = (const void *)a,
+		                         *y = (const void *)b;
 		return x->sin_addr.s_addr == y->sin_addr.s_addr;
 	}
 	if (a->sa_family == AF_INET6 && b->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		const struct sockaddr_in6 *x = (const void *)a,
+		                          *y = (const void *)b;
 		return memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
 	}
 	return false;
@@ -220,8 +228,8 @@ int xfrin_sync_zones(xfrin_t *x)
 {
 	const conf_t *conf = x->srv->conf;
 	drop_removed(x, conf);
-	xfrin_zone_t **v = realloc(x->zones,
-	                           (x->nzones + conf->nzones + 1) * sizeof(*v));
+	xfrin_zone_t **v =
+	        realloc(x->zones, (x->nzones + conf->nzones + 1) * sizeof(*v));
 	if (v == NULL) {
 		return DZ_ENOMEM;
 	}
@@ -310,6 +318,7 @@ void xfrin_shutdown(server_t *srv)
 	for (size_t i = 0; i < x->nzones; i++) {
 		xfrin_zone_stop(x->zones[i]); /* freed as their timers close */
 	}
+	xfrin_forward_drop(x);
 	x->nzones = 0;
 	uv_close((uv_handle_t *)&x->async, on_async_closed);
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The secondary side: per-zone refresh state machine, SOA query and IXFR/AXFR client. */
+/* The secondary side: per-zone refresh state machine, SOA query and IXFR/AXFR
+ * client. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "server/net/net.h"
 
 struct server;
 struct sockaddr;
@@ -21,8 +24,10 @@ void xfrin_shutdown(struct server *srv);
 void xfrin_reconfigure(struct server *srv);
 
 /* Thread-safe: ask for a refresh of secondary \p zone now (NOTIFY received,
- * ctl refresh); \p why names the cause in the log. Unknown zones are ignored. */
-void xfrin_refresh_now(struct server *srv, const uint8_t *zone, const char *why);
+ * ctl refresh); \p why names the cause in the log. Unknown zones are ignored.
+ */
+void xfrin_refresh_now(struct server *srv, const uint8_t *zone,
+                       const char *why);
 /* Thread-safe: force a full AXFR of \p zone, taking the primary's version
  * even when its serial is lower than ours (ctl retransfer). */
 void xfrin_retransfer(struct server *srv, const uint8_t *zone);
@@ -40,3 +45,10 @@ bool xfrin_is_primary_addr(struct server *srv, const uint8_t *zone,
  * not a secondary zone. Loop thread. */
 size_t xfrin_status(struct server *srv, const uint8_t *zone, bool json,
                     char *buf, size_t cap);
+
+/* UPDATE received for a secondary zone with `update-forwarding: true`
+ * (RFC 2136 §6): relay it to the zone's first primary over TCP and send
+ * the primary's answer back (any thread). Returns NET_DEFERRED when taken
+ * over, DZ_ENOTSUP when the zone is not forwarded (server/update answers),
+ * or another negative status (nothing sent). */
+int xfrin_forward_update(struct server *srv, net_query_t *q);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A finished transfer applied by the zone's writer as one new version: journal records (or a fresh journal), zone file, publish, NOTIFY downstream. */
+/* A finished transfer applied by the zone's writer as one new version: journal
+ * records (or a fresh journal), zone file, publish, NOTIFY downstream. */
 #include "server/xfrin/xfrin_internal.h"
 
 #include <errno.h>
@@ -117,10 +118,10 @@ int xfrin_apply_start(xfrin_zone_t *z)
 {
 	zones_thread_online();
 	const zone_entry_t *e = zones_find(z->x->srv->zones, z->name);
-	zone_writer_t *w = e != NULL && dz_name_equal(zone_entry_name(e),
-	                                                z->name)
-	                           ? zone_entry_writer(e)
-	                           : NULL;
+	zone_writer_t *w =
+	        e != NULL && dz_name_equal(zone_entry_name(e), z->name)
+	                ? zone_entry_writer(e)
+	                : NULL;
 	zones_thread_offline();
 	if (w == NULL) {
 		return DZ_ENOTSUP; /* no writer: the daemon runs without one */

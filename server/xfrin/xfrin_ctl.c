@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Control commands of the secondary side: `refresh ZONE`, `retransfer ZONE`, and the refresh lines of `status ZONE`. */
+/* Control commands of the secondary side: `refresh ZONE`, `retransfer ZONE`,
+ * and the refresh lines of `status ZONE`. */
 #include "server/xfrin/xfrin.h"
 
 #include <inttypes.h>
@@ -56,7 +57,8 @@ static int arg_zone(const ctl_args_t *args, ctl_resp_t *resp, server_t *srv,
 		z = xfrin_zone_get(srv->xfrin, name);
 	}
 	if (z == NULL) {
-		ctl_resp_printf(resp, "zone %s is not a secondary zone here", t);
+		ctl_resp_printf(resp, "zone %s is not a secondary zone here",
+		                t);
 		return DZ_ENOTFOUND;
 	}
 	*out = z;
@@ -78,8 +80,7 @@ static int cmd_refresh(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 	return DZ_OK;
 }
 
-static int cmd_retransfer(const ctl_args_t *args, ctl_resp_t *resp,
-                          void *ctx)
+static int cmd_retransfer(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 {
 	server_t *srv = ctx;
 	xfrin_zone_t *z = NULL;
@@ -132,8 +133,8 @@ static uint64_t journal_size(const char *zpath)
 size_t xfrin_status(server_t *srv, const uint8_t *zone, bool json, char *buf,
                     size_t cap)
 {
-	xfrin_zone_t *z = srv->xfrin != NULL ? xfrin_zone_get(srv->xfrin, zone)
-	                                     : NULL;
+	xfrin_zone_t *z =
+	        srv->xfrin != NULL ? xfrin_zone_get(srv->xfrin, zone) : NULL;
 	if (z == NULL || cap == 0) {
 		return 0;
 	}
@@ -146,18 +147,18 @@ size_t xfrin_status(server_t *srv, const uint8_t *zone, bool json, char *buf,
 	         sizeof(next));
 	time_str(z->p.expire_at, exp, sizeof(exp));
 	const char *res = z->p.last_result[0] ? z->p.last_result : "-";
-	int n = snprintf(buf, cap,
-	                 json ? ",\"primaries\":\"%s\",\"refresh-state\":\"%s\","
-	                        "\"last-result\":\"%s\",\"last-refresh\":\"%s\","
-	                        "\"next-refresh\":\"%s\",\"expire\":\"%s\","
-	                        "\"expired\":%s,\"journal-size\":%" PRIu64
-	                      : " primaries=%s refresh-state=%s last-result=%s "
-	                        "last-refresh=%s next-refresh=%s expire=%s "
-	                        "expired=%s journal-size=%" PRIu64,
-	                 prim, state_str(z->state), res, last, next, exp,
-	                 z->expired ? (json ? "true" : "yes")
-	                            : (json ? "false" : "no"),
-	                 jsize);
+	int n = snprintf(
+	        buf, cap,
+	        json ? ",\"primaries\":\"%s\",\"refresh-state\":\"%s\","
+	               "\"last-result\":\"%s\",\"last-refresh\":\"%s\","
+	               "\"next-refresh\":\"%s\",\"expire\":\"%s\","
+	               "\"expired\":%s,\"journal-size\":%" PRIu64
+	             : " primaries=%s refresh-state=%s last-result=%s "
+	               "last-refresh=%s next-refresh=%s expire=%s "
+	               "expired=%s journal-size=%" PRIu64,
+	        prim, state_str(z->state), res, last, next, exp,
+	        z->expired ? (json ? "true" : "yes") : (json ? "false" : "no"),
+	        jsize);
 	if (n < 0) {
 		return 0;
 	}

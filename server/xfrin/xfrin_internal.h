@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* State shared by the files of server/xfrin: the module, one refresh machine per secondary zone, the network exchanges. */
+/* State shared by the files of server/xfrin: the module, one refresh machine
+ * per secondary zone, the network exchanges. */
 #pragma once
 
 #include <pthread.h>
@@ -49,8 +50,8 @@ typedef struct {
 } xfrin_io_opts_t;
 
 /* Send \p q (copied) and hand every answer to on_msg. DZ_OK or -errno. */
-int xfrin_io_start(uv_loop_t *loop, const xfrin_io_opts_t *o,
-                   const uint8_t *q, size_t qlen, xfrin_io_t **out);
+int xfrin_io_start(uv_loop_t *loop, const xfrin_io_opts_t *o, const uint8_t *q,
+                   size_t qlen, xfrin_io_t **out);
 /* Stop an exchange; its callbacks are not called again. NULL: no-op. */
 void xfrin_io_cancel(xfrin_io_t *io);
 /* Octets received so far (TCP framing excluded). */
@@ -111,10 +112,10 @@ typedef struct xfrin_zone {
 	/* The refresh in progress. */
 	xfrin_target_t targets[XFRIN_MAX_TARGETS];
 	size_t ntargets, cur;
-	bool force_axfr;   /* ctl retransfer: AXFR, take a lower serial */
-	bool pending;      /* a refresh was asked for meanwhile */
+	bool force_axfr; /* ctl retransfer: AXFR, take a lower serial */
+	bool pending;    /* a refresh was asked for meanwhile */
 	bool pending_axfr;
-	char why[32];      /* what started it (timer, notify, ctl) */
+	char why[32];          /* what started it (timer, notify, ctl) */
 	const char *timer_why; /* static: why the timer runs */
 	xfrin_io_t *io;
 	uint16_t qid;
@@ -124,6 +125,7 @@ typedef struct xfrin_zone {
 	int soa_status;
 	char soa_reason[64];
 	uint32_t soa_serial;
+	bool soa_tcp; /* the query in flight went over TCP */
 	uint32_t our_serial;
 	bool have_version;
 	/* Transfer in progress and its result. */
@@ -157,6 +159,8 @@ typedef struct xfrin_req {
 	char why[32];
 } xfrin_req_t;
 
+struct xfrin_fwd;
+
 struct xfrin {
 	server_t *srv;
 	uv_async_t async;
@@ -167,6 +171,8 @@ struct xfrin {
 	bool closed;
 	xfrin_zone_t **zones;
 	size_t nzones;
+	struct xfrin_fwd *fwds;     /* under mu: forwarded updates queued */
+	struct xfrin_fwd *fwd_live; /* loop: waiting for the primary */
 };
 
 /* xfrin.c */
@@ -177,7 +183,14 @@ int64_t xfrin_wall_now(void);
 /* xfrin.c: start machines of new secondary zones, stop removed ones. */
 int xfrin_sync_zones(xfrin_t *x);
 
+/* xfrin_forward.c (loop thread): send the queued updates on; answer
+ * nothing to every pending one (shutdown). */
+void xfrin_forward_run(xfrin_t *x, struct xfrin_fwd *list);
+void xfrin_forward_drop(xfrin_t *x);
+
 /* xfrin_zone.c */
+/* The zone's first primary address, from the current configuration. */
+int xfrin_zone_targets(xfrin_zone_t *z, xfrin_target_t *first);
 int xfrin_zone_start(xfrin_t *x, const uint8_t *name, xfrin_zone_t **out);
 void xfrin_zone_stop(xfrin_zone_t *z);
 void xfrin_zone_event(xfrin_zone_t *z, xfrin_event_t ev);

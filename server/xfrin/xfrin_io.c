@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* One exchange with a primary on the libuv loop: a UDP query with retries, or a TCP connection carrying a query and a stream of answers. */
+/* One exchange with a primary on the libuv loop: a UDP query with retries, or a
+ * TCP connection carrying a query and a stream of answers. */
 #include "server/xfrin/xfrin_internal.h"
 
 #include <errno.h>
@@ -80,13 +81,15 @@ static void deliver(xfrin_io_t *io, const uint8_t *msg, size_t len)
 	}
 }
 
-static bool same_addr(const struct sockaddr *a, const struct sockaddr_storage *b)
+static bool same_addr(const struct sockaddr *a,
+                      const struct sockaddr_storage *b)
 {
 	if (a->sa_family != b->ss_family) {
 		return false;
 	}
 	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		const struct sockaddr_in *x = (const void *)a,
+		                         *y = (const void *)b;
 		return x->sin_port == y->sin_port &&
 		       x->sin_addr.s_addr == y->sin_addr.s_addr;
 	}
@@ -304,8 +307,8 @@ static xfrin_io_t *io_new(const xfrin_io_opts_t *o, const uint8_t *q,
 	return io;
 }
 
-int xfrin_io_start(uv_loop_t *loop, const xfrin_io_opts_t *o,
-                   const uint8_t *q, size_t qlen, xfrin_io_t **out)
+int xfrin_io_start(uv_loop_t *loop, const xfrin_io_opts_t *o, const uint8_t *q,
+                   size_t qlen, xfrin_io_t **out)
 {
 	if (qlen > NET_MSG_MAX) {
 		return DZ_EINVAL;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The refresh state that survives a restart: <zone file>.timers, a few "key value" lines written atomically. */
+/* The refresh state that survives a restart: <zone file>.timers, a few "key
+ * value" lines written atomically. */
 #include "server/xfrin/xfrin_internal.h"
 
 #include <errno.h>
@@ -35,7 +36,8 @@ int xfrin_persist_load(const char *zpath, xfrin_persist_t *p)
 		} else if (sscanf(line, "expire-at %" SCNd64, &n) == 1) {
 			v.expire_at = n;
 		} else if (sscanf(line, "last-result %47s", word) == 1) {
-			snprintf(v.last_result, sizeof(v.last_result), "%s", word);
+			snprintf(v.last_result, sizeof(v.last_result), "%s",
+			         word);
 		}
 	}
 	fclose(f);
@@ -52,8 +54,9 @@ int xfrin_persist_save(const char *zpath, const xfrin_persist_t *p)
 	if (f == NULL) {
 		return dz_errno();
 	}
-	int w = fprintf(f, "last-ok %" PRId64 "\nexpire-at %" PRId64
-	                   "\nlast-result %s\n",
+	int w = fprintf(f,
+	                "last-ok %" PRId64 "\nexpire-at %" PRId64
+	                "\nlast-result %s\n",
 	                p->last_ok, p->expire_at,
 	                p->last_result[0] != '\0' ? p->last_result : "-");
 	/* No fsync: losing the file costs one early refresh, and the loop

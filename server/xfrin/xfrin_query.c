@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The queries a secondary sends (SOA, IXFR with our SOA, AXFR), TSIG-signed when the primary has a key, and the check of a single signed reply. */
+/* The queries a secondary sends (SOA, IXFR with our SOA, AXFR), TSIG-signed
+ * when the primary has a key, and the check of a single signed reply. */
 #include "server/xfrin/xfrin_internal.h"
 
 #include <string.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The refresh query (RFC 1035 §4.3.5): our primary's SOA over UDP with retries, over TCP when truncated, and the checks on its answer. */
+/* The refresh query (RFC 1035 §4.3.5): our primary's SOA over UDP with retries,
+ * over TCP when truncated, and the checks on its answer. */
 #include "server/xfrin/xfrin_internal.h"
 
 #include <errno.h>
@@ -15,10 +16,10 @@
 
 const char *xfrin_rcode_str(uint16_t rcode)
 {
-	static const char *const names[] = {
-		"noerror", "formerr", "servfail", "nxdomain", "notimp",
-		"refused", "yxdomain", "yxrrset", "nxrrset", "notauth",
-		"notzone"};
+	static const char *const names[] = {"noerror",  "formerr", "servfail",
+	                                    "nxdomain", "notimp",  "refused",
+	                                    "yxdomain", "yxrrset", "nxrrset",
+	                                    "notauth",  "notzone"};
 	return rcode < sizeof(names) / sizeof(names[0]) ? names[rcode]
 	                                                : "rcode-other";
 }
@@ -131,7 +132,7 @@ static void on_done(void *ctx, int status)
 	z->io = NULL;
 	if (status != DZ_OK) {
 		z->soa_status = soa_fail(z, status, xfrin_io_reason(status));
-	} else if (z->soa_status == DZ_ETRUNC) {
+	} else if (z->soa_status == DZ_ETRUNC && !z->soa_tcp) {
 		/* RFC 7766 §5: retry over TCP. */
 		if (soa_send(z, true) == DZ_OK) {
 			return;
@@ -159,6 +160,7 @@ static int soa_send(xfrin_zone_t *z, bool tcp)
 	                     .on_msg = on_msg,
 	                     .on_done = on_done,
 	                     .ctx = z};
+	z->soa_tcp = tcp; /* TC over TCP is an error, not a retry */
 	z->soa_status = DZ_EIO;
 	snprintf(z->soa_reason, sizeof(z->soa_reason), "no-answer");
 	return xfrin_io_start(&z->x->srv->loop, &o, q, len, &z->io);

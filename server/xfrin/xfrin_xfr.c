@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The transfer client: IXFR (RFC 1995) or AXFR (RFC 5936) over TCP, every message TSIG-verified as a stream and fed to lib/xfr's consumer. */
+/* The transfer client: IXFR (RFC 1995) or AXFR (RFC 5936) over TCP, every
+ * message TSIG-verified as a stream and fed to lib/xfr's consumer. */
 #include "server/xfrin/xfrin_internal.h"
 
 #include <stdio.h>
@@ -28,12 +29,13 @@ static int verify(xfrin_zone_t *z, const uint8_t *pkt, size_t len,
 		return DZ_OK;
 	}
 	dz_tsig_result_t res;
-	int ret = dz_tsig_stream_verify_next(&z->ts, pkt, len,
-	                                     dz_tsig_offset(m),
-	                                     (uint64_t)time(NULL), &res);
+	int ret =
+	        dz_tsig_stream_verify_next(&z->ts, pkt, len, dz_tsig_offset(m),
+	                                   (uint64_t)time(NULL), &res);
 	if (ret != DZ_OK) {
 		char why[96];
-		snprintf(why, sizeof(why), "tsig: %s", dz_tsig_why_str(res.why));
+		snprintf(why, sizeof(why), "tsig: %s",
+		         dz_tsig_why_str(res.why));
 		return xfr_fail(z, ret, why);
 	}
 	return DZ_OK;

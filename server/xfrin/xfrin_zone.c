@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The refresh state machine of one secondary zone (docs/transfers.md "Transfers in"): timers, SOA check, transfer, apply, expire. */
+/* The refresh state machine of one secondary zone (docs/transfers.md "Transfers
+ * in"): timers, SOA check, transfer, apply, expire. */
 #include "server/xfrin/xfrin_internal.h"
 
 #include <stdio.h>
@@ -156,10 +157,10 @@ static void timers_from_current(xfrin_zone_t *z)
 {
 	zones_thread_online();
 	const zone_entry_t *e = zones_find(z->x->srv->zones, z->name);
-	const dz_zone_t *v = e != NULL && dz_name_equal(zone_entry_name(e),
-	                                                  z->name)
-	                             ? zone_entry_version(e)
-	                             : NULL;
+	const dz_zone_t *v =
+	        e != NULL && dz_name_equal(zone_entry_name(e), z->name)
+	                ? zone_entry_version(e)
+	                : NULL;
 	xfrin_zone_refresh_timers(z, v);
 	zones_thread_offline();
 }
@@ -227,8 +228,8 @@ static void start_xfr(xfrin_zone_t *z, uint16_t qtype)
 	bool have = our_serial(z, &serial);
 	log_event(LOG_LEVEL_INFO, LOG_CAT_XFR_IN, z->name, cur_addr(z),
 	          "xfr-in-started", "type=%s primary=%s serial=%s%u why=%s",
-	          qtype == DZ_RR_IXFR && have ? "ixfr" : "axfr",
-	          cur_remote(z), have ? "" : "none/", serial, z->why);
+	          qtype == DZ_RR_IXFR && have ? "ixfr" : "axfr", cur_remote(z),
+	          have ? "" : "none/", serial, z->why);
 	int ret = xfrin_xfr_start(z, qtype);
 	if (ret != DZ_OK) {
 		log_event(LOG_LEVEL_ERROR, LOG_CAT_XFR_IN, z->name, cur_addr(z),
@@ -275,7 +276,8 @@ static size_t load_targets(xfrin_zone_t *z, const conf_zone_t *zc)
 	size_t n = 0;
 	for (size_t i = 0; i < zc->nprimaries; i++) {
 		const conf_remote_t *r = zc->primaries[i];
-		for (size_t j = 0; j < r->naddrs && n < XFRIN_MAX_TARGETS; j++) {
+		for (size_t j = 0; j < r->naddrs && n < XFRIN_MAX_TARGETS;
+		     j++) {
 			xfrin_target_t *t = &z->targets[n];
 			memset(t, 0, sizeof(*t));
 			snprintf(t->remote, sizeof(t->remote), "%s", r->id);
@@ -288,6 +290,17 @@ static size_t load_targets(xfrin_zone_t *z, const conf_zone_t *zc)
 		}
 	}
 	return n;
+}
+
+int xfrin_zone_targets(xfrin_zone_t *z, xfrin_target_t *first)
+{
+	const conf_zone_t *zc = zone_conf(z);
+	xfrin_zone_t tmp;
+	if (zc == NULL || load_targets(&tmp, zc) == 0) {
+		return DZ_ENOTFOUND;
+	}
+	*first = tmp.targets[0];
+	return DZ_OK;
 }
 
 static void begin(xfrin_zone_t *z, bool axfr)
@@ -385,8 +398,7 @@ static void on_soa(xfrin_zone_t *z, xfrin_event_t ev)
 
 /* RFC 1995 §4 and common practice: an IXFR the primary cannot serve, or
  * that does not apply here, is retried as AXFR from the same primary. */
-static const char *fallback_reason(const xfrin_zone_t *z, char *buf,
-                                   size_t cap)
+static const char *fallback_reason(const xfrin_zone_t *z, char *buf, size_t cap)
 {
 	if (z->xfr_qtype != DZ_RR_IXFR) {
 		return NULL;
@@ -432,8 +444,8 @@ static void xfr_failed(xfrin_zone_t *z)
 		          xfrin_rcode_str(z->xfr_rcode));
 	} else {
 		log_event(LOG_LEVEL_ERROR, LOG_CAT_XFR_IN, z->name, cur_addr(z),
-		          "xfr-in-failed", "primary=%s type=%s reason=%s err=%s",
-		          cur_remote(z),
+		          "xfr-in-failed",
+		          "primary=%s type=%s reason=%s err=%s", cur_remote(z),
 		          z->xfr_qtype == DZ_RR_IXFR ? "ixfr" : "axfr",
 		          z->xfr_reason, dz_strerror(z->xfr_status));
 	}
@@ -556,8 +568,8 @@ static void first_schedule(xfrin_zone_t *z, bool have)
 		}
 		arm_expire(z);
 	}
-	int64_t due = have && z->p.last_ok > 0 ? z->p.last_ok + z->refresh
-	                                       : now;
+	int64_t due =
+	        have && z->p.last_ok > 0 ? z->p.last_ok + z->refresh : now;
 	schedule(z, due > now ? (uint32_t)(due - now) : 0, "startup");
 }
 

@@ -74,7 +74,7 @@ static int keep_bak(const char *path)
 	return rename(path, bak) == 0 ? DZ_OK : dz_errno();
 }
 
-/* \p kept: where the side not used went (DESIGN: nothing is lost). */
+/* \p kept.bak: where the side not used went (DESIGN: nothing is lost). */
 static void log_mismatch(const zone_entry_t *e, const char *chosen,
                          const char *reason, uint32_t file_serial,
                          uint32_t jserial, const char *kept)
@@ -82,9 +82,8 @@ static void log_mismatch(const zone_entry_t *e, const char *chosen,
 	log_event(LOG_LEVEL_WARNING, LOG_CAT_GENERAL, e->name, NULL,
 	          "journal-mismatch",
 	          "chosen=%s reason=%s file-serial=%u journal-serial=%u "
-	          "path=%s kept=%s%s",
-	          chosen, reason, file_serial, jserial, e->jpath, kept,
-	          strcmp(chosen, "journal") == 0 ? ".bak" : "");
+	          "path=%s kept=%s.bak",
+	          chosen, reason, file_serial, jserial, e->jpath, kept);
 }
 
 /* The zone file wins: the journal goes aside, a new one starts. */
@@ -204,11 +203,12 @@ static int served_state(zone_entry_t *e, const char *bpath, dz_zone_t **out)
 static void file_wins(zone_entry_t *e, const dz_zone_t *s,
                       const dz_changeset_t *ch, uint32_t ss)
 {
-	char bak[PATH_MAX + 16];
-	snprintf(bak, sizeof(bak), "%s.jnl-state.bak", e->zpath);
+	char kept[PATH_MAX + 16], bak[PATH_MAX + 24];
+	snprintf(kept, sizeof(kept), "%s.jnl-state", e->zpath);
+	snprintf(bak, sizeof(bak), "%s.bak", kept);
 	int ret = zone_sync_write(s, bak);
 	log_mismatch(e, "zonefile", "zonefile-serial-newer", e->file_serial,
-	             ss, bak);
+	             ss, kept);
 	if (ret != DZ_OK) {
 		log_unwritable(e, bak, ret);
 	}

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """NOTIFY out and in (issue 5 §1-§2, matrix rows 3.1-3.4, 3.x, 4.1, 4.2): dynzoned on 127.0.0.120, scripted receivers beside it."""
+import fcntl
 import time
 
 import dns.flags
@@ -37,6 +38,17 @@ ns1    IN A   127.0.0.121
 ns2    IN A   127.0.0.122
 www    IN A   192.0.2.1
 """
+
+
+@pytest.fixture(autouse=True)
+def exclusive():
+    """These tests need fixed addresses on port 53 (NS hosts are notified
+    there): two runs of the suite at once (several sessions share this
+    machine) take turns instead of stealing each other's sockets."""
+    with open("/tmp/dynzone-notify-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+        fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture
@@ -298,6 +310,30 @@ def test_notify_from_primary_is_accepted(workdir, peers):
     assert r.flags & dns.flags.AA
     log = srv.wait_log("notify-received")
     assert "serial=7" in log
+
+
+def test_notify_without_the_primarys_key_is_refused(workdir, peers):
+    resolver = StubResolver(RESOLVER, {})
+    peers.append(resolver)
+    srv = Dynzoned(workdir, address=PRIMARY, port=53)
+    srv.write_zone("n.test.zone", ZONE.format(extra_ns=""))
+    conf = SECONDARY_CONF.format(port=53).replace(
+        "remote:\n", f"key:\n  - id: nk.\n    algorithm: hmac-sha256\n"
+                     f"    secret: {SECRET}\nremote:\n").replace(
+        "    address: [127.0.0.125@53]\n",
+        "    address: [127.0.0.125@53]\n    key: nk.\n")
+    srv.write_config({}, server_extra=f"resolver: [{RESOLVER}@{resolver.port}]",
+                     extra=conf)
+    srv.start(wait_zone="n.test.")
+    peers.append(srv)
+    r = send_from(notify_message("s.test.", 3), BIND_ADDR, PRIMARY, 53)
+    assert r.rcode() == dns.rcode.REFUSED
+    assert "key=none primaries=p1=127.0.0.125#53" in srv.wait_log(
+        "notify-not-from-primary")
+    signed = notify_message("s.test.", 4, keyring=KEYRING, keyname="nk.")
+    r = send_from(signed, BIND_ADDR, PRIMARY, 53)
+    assert r.rcode() == dns.rcode.NOERROR and r.had_tsig
+    assert "serial=4" in srv.wait_log("notify-received")
 
 
 class NotifyingBind(Bind):

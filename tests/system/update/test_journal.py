@@ -58,6 +58,7 @@ def test_ctl_sync_writes_the_zone_file(workdir):
     assert "synced serial 2" in r.stdout
     # Answered once the file is written: no wait needed.
     assert "event=zone-synced serial=2" in srv.log_text()
+    srv.wait_log("event=ctl-command command=sync args=1 result=ok")
     assert "192.0.2.7" in (srv.data / "u.test.zone").read_text()
     srv.stop()
 

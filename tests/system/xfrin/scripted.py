@@ -41,7 +41,7 @@ class Scripted:
     """mode: 'ok' (plain AXFR and SOA), 'noaa' (SOA answers without AA),
     'wrongzone' (SOA of another zone), 'ixfr-notimp' (IXFR -> NOTIMP),
     'ixfr-bad' (an IXFR deleting a record we do not have), 'refuse'
-    (every transfer REFUSED)."""
+    (every transfer REFUSED), 'tc' (SOA over UDP truncated)."""
 
     def __init__(self, address: str, port: int, serial: int = 1,
                  mode: str = "ok", expire: int = 1209600):
@@ -99,7 +99,11 @@ class Scripted:
         q = dns.message.from_wire(wire)
         qtype = q.question[0].rdtype
         self.queries.append((transport, dns.rdatatype.to_text(qtype)))
-        if qtype == dns.rdatatype.SOA:
+        if qtype == dns.rdatatype.SOA and self.mode == "tc" and \
+                transport == "udp":
+            r = dns.message.make_response(q)
+            r.flags |= dns.flags.AA | dns.flags.TC
+        elif qtype == dns.rdatatype.SOA:
             r = self._soa_answer(q)
         elif self.mode == "refuse" and qtype in (dns.rdatatype.AXFR,
                                                  dns.rdatatype.IXFR):

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """dynzoned primary -> dynzoned secondary: initial AXFR, IXFR after updates, restart without a transfer, a chain of two hops."""
+import json
+
 from harness.server import free_port
 from harness.wait import wait_until
 
@@ -25,8 +27,13 @@ def test_secondary_axfr_then_ixfr_after_refresh(workdir, servers):
     assert a_of(s, "new.example.test.") == ["192.0.2.7"]
     s.wait_log("type=ixfr")
     assert "xfr-in-started" in s.log_text()
+    wait_until(lambda: "last-result=transferred" in
+               s.ctl("status", ZONE).stdout, what="status")
     status = s.ctl("status", ZONE).stdout
     assert "primaries=p0" in status and "last-result=transferred" in status
+    js = json.loads(s.ctl("status", ZONE, json=True).stdout)
+    zone = js["zones"][0] if "zones" in js else js["data"]["zones"][0]
+    assert zone["primaries"] == "p0" and zone["expired"] is False
 
 
 def test_secondary_restart_keeps_zone_without_transfer(workdir, servers):
@@ -79,14 +86,15 @@ def test_tsig_signed_multi_message_transfers(workdir, servers):
     servers.append(s)
     s.start(wait_zone=ZONE)
     wait_until(lambda: serial_of(s) == 1, timeout=30, what="signed AXFR")
-    done = [l for l in s.log_text().splitlines() if "xfr-in-done" in l]
+    log = s.wait_log("event=xfr-in-done")
+    done = [l for l in log.splitlines() if "xfr-in-done" in l]
     assert "records=12005" in done[0]  # 12004 + the closing SOA
     assert int(done[0].split("messages=")[1].split()[0]) > 1
     assert a_of(s, "h11999.example.test.") == ["198.51.47.250"]
     update_add(p, "new.example.test.", "192.0.2.7")
     s.ctl("refresh", ZONE)
     wait_until(lambda: serial_of(s) == 2, timeout=20, what="signed IXFR")
-    assert "key=xfrkey" in p.log_text()
+    p.wait_log("key=xfrkey")
 
 
 def test_wrong_key_is_refused_by_primary(workdir, servers):

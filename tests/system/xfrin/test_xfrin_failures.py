@@ -90,7 +90,8 @@ def _fallback(workdir, servers, mode):
     wait_until(lambda: serial_of(s) == 2, timeout=20, what="fallback")
     assert a_of(s, "s2.example.test.") == ["192.0.2.2"]
     assert ("tcp", "IXFR") in fake.queries
-    return s.log_text()
+    # xfr-in-done is logged just after the version is published.
+    return s.wait_log("event=xfr-in-done", count=2)
 
 
 def test_ixfr_notimp_falls_back_to_axfr(workdir, servers):
@@ -149,3 +150,10 @@ def test_expire_answers_servfail_then_recovers(workdir, servers):
     servers.append(fake2)
     s.wait_log("event=zone-recovered", timeout=30)
     assert serial_of(s) == 1
+
+
+def test_truncated_soa_answer_is_retried_over_tcp(workdir, servers):
+    log = _fallback(workdir, servers, "tc")
+    assert "refresh-soa" not in log
+    assert ("udp", "SOA") in servers[0].queries
+    assert ("tcp", "SOA") in servers[0].queries

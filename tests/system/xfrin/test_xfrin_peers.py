@@ -39,7 +39,8 @@ def primary_then_secondary(workdir, servers, cls, address):
     wait_until(lambda: serial_of(s) == 11, timeout=30,
                what="NOTIFY + IXFR from " + cls.program)
     assert a_of(s, "new.example.test.") == ["192.0.2.77"]
-    log = s.log_text()
+    # xfr-in-done is logged just after the version is published.
+    log = s.wait_log("serial=10->11")
     assert "event=notify-received" in log
     done = [l for l in log.splitlines() if "event=xfr-in-done" in l]
     assert "type=ixfr" in done[-1] and "serial=10->11" in done[-1]

@@ -789,6 +789,7 @@ static void close_waits_for_every_deferred_answer(void **state)
 	ctl_pending_done(p, DZ_OK, "too late");
 	pthread_join(fx.thread, NULL);
 	fx.running = false;
+	fx.ctl = NULL; /* freed: teardown must not close it again */
 	assert_true(fx.closed);
 	close(fd);
 }

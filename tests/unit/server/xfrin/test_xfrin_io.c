@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Unit tests of server/xfrin's network exchanges (UDP retries and timeout, TCP framing) and of the <zone file>.timers persistence. */
+/* Unit tests of server/xfrin's network exchanges (UDP retries and timeout, TCP
+ * framing) and of the <zone file>.timers persistence. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +20,8 @@
 #include "lib/util/errcode.h"
 #include "server/xfrin/xfrin_internal.h"
 
-/* ===== persistence ========================================================= */
+/* ===== persistence =========================================================
+ */
 
 static void tmp_zone_path(char *buf, size_t cap)
 {
@@ -71,7 +73,8 @@ static void persist_load_skips_damaged_lines(void **state)
 	unlink(tpath);
 }
 
-/* ===== exchanges =========================================================== */
+/* ===== exchanges ===========================================================
+ */
 
 typedef struct {
 	int done_status;
@@ -132,8 +135,11 @@ static void udp_times_out_after_every_try(void **state)
 	struct sockaddr_storage dst;
 	int fd = bound_socket(SOCK_DGRAM, &dst); /* receives, never answers */
 	probe_t p = {.stop_after = 1};
-	xfrin_io_opts_t o = {.dst = &dst, .timeout_ms = 30, .tries = 2,
-	                     .on_msg = probe_msg, .on_done = probe_done,
+	xfrin_io_opts_t o = {.dst = &dst,
+	                     .timeout_ms = 30,
+	                     .tries = 2,
+	                     .on_msg = probe_msg,
+	                     .on_done = probe_done,
 	                     .ctx = &p};
 	xfrin_io_t *io = NULL;
 	assert_int_equal(xfrin_io_start(&loop, &o, QUERY, sizeof(QUERY), &io),
@@ -177,8 +183,11 @@ static void udp_delivers_the_answer(void **state)
 	pthread_t t;
 	pthread_create(&t, NULL, udp_echo, &fd);
 	probe_t p = {.stop_after = 1};
-	xfrin_io_opts_t o = {.dst = &dst, .timeout_ms = 2000, .tries = 1,
-	                     .on_msg = probe_msg, .on_done = probe_done,
+	xfrin_io_opts_t o = {.dst = &dst,
+	                     .timeout_ms = 2000,
+	                     .tries = 1,
+	                     .on_msg = probe_msg,
+	                     .on_done = probe_done,
 	                     .ctx = &p};
 	xfrin_io_t *io = NULL;
 	assert_int_equal(xfrin_io_start(&loop, &o, QUERY, sizeof(QUERY), &io),
@@ -201,8 +210,11 @@ static void tcp_connection_refused_is_reported(void **state)
 	struct sockaddr_storage dst;
 	int fd = bound_socket(SOCK_STREAM, &dst); /* bound, not listening */
 	probe_t p = {.stop_after = 1};
-	xfrin_io_opts_t o = {.dst = &dst, .tcp = true, .timeout_ms = 2000,
-	                     .on_msg = probe_msg, .on_done = probe_done,
+	xfrin_io_opts_t o = {.dst = &dst,
+	                     .tcp = true,
+	                     .timeout_ms = 2000,
+	                     .on_msg = probe_msg,
+	                     .on_done = probe_done,
 	                     .ctx = &p};
 	xfrin_io_t *io = NULL;
 	assert_int_equal(xfrin_io_start(&loop, &o, QUERY, sizeof(QUERY), &io),
@@ -246,8 +258,11 @@ static void tcp_reassembles_split_frames(void **state)
 	pthread_t t;
 	pthread_create(&t, NULL, tcp_two_messages, &lfd);
 	probe_t p = {.stop_after = 2};
-	xfrin_io_opts_t o = {.dst = &dst, .tcp = true, .timeout_ms = 2000,
-	                     .on_msg = probe_msg, .on_done = probe_done,
+	xfrin_io_opts_t o = {.dst = &dst,
+	                     .tcp = true,
+	                     .timeout_ms = 2000,
+	                     .on_msg = probe_msg,
+	                     .on_done = probe_done,
 	                     .ctx = &p};
 	xfrin_io_t *io = NULL;
 	assert_int_equal(xfrin_io_start(&loop, &o, QUERY, sizeof(QUERY), &io),
@@ -274,8 +289,11 @@ static void tcp_early_close_is_incomplete(void **state)
 	pthread_t t;
 	pthread_create(&t, NULL, tcp_two_messages, &lfd);
 	probe_t p = {.stop_after = 5}; /* wants more than the peer sends */
-	xfrin_io_opts_t o = {.dst = &dst, .tcp = true, .timeout_ms = 2000,
-	                     .on_msg = probe_msg, .on_done = probe_done,
+	xfrin_io_opts_t o = {.dst = &dst,
+	                     .tcp = true,
+	                     .timeout_ms = 2000,
+	                     .on_msg = probe_msg,
+	                     .on_done = probe_done,
 	                     .ctx = &p};
 	xfrin_io_t *io = NULL;
 	assert_int_equal(xfrin_io_start(&loop, &o, QUERY, sizeof(QUERY), &io),
@@ -297,8 +315,11 @@ static void cancel_calls_no_callback(void **state)
 	struct sockaddr_storage dst;
 	int fd = bound_socket(SOCK_DGRAM, &dst);
 	probe_t p = {.stop_after = 1};
-	xfrin_io_opts_t o = {.dst = &dst, .timeout_ms = 10, .tries = 1,
-	                     .on_msg = probe_msg, .on_done = probe_done,
+	xfrin_io_opts_t o = {.dst = &dst,
+	                     .timeout_ms = 10,
+	                     .tries = 1,
+	                     .on_msg = probe_msg,
+	                     .on_done = probe_done,
 	                     .ctx = &p};
 	xfrin_io_t *io = NULL;
 	assert_int_equal(xfrin_io_start(&loop, &o, QUERY, sizeof(QUERY), &io),
@@ -313,15 +334,15 @@ static void cancel_calls_no_callback(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(persist_save_then_load_roundtrips),
-		cmocka_unit_test(persist_load_missing_file_leaves_output),
-		cmocka_unit_test(persist_load_skips_damaged_lines),
-		cmocka_unit_test(udp_times_out_after_every_try),
-		cmocka_unit_test(udp_delivers_the_answer),
-		cmocka_unit_test(tcp_connection_refused_is_reported),
-		cmocka_unit_test(tcp_reassembles_split_frames),
-		cmocka_unit_test(tcp_early_close_is_incomplete),
-		cmocka_unit_test(cancel_calls_no_callback),
+	        cmocka_unit_test(persist_save_then_load_roundtrips),
+	        cmocka_unit_test(persist_load_missing_file_leaves_output),
+	        cmocka_unit_test(persist_load_skips_damaged_lines),
+	        cmocka_unit_test(udp_times_out_after_every_try),
+	        cmocka_unit_test(udp_delivers_the_answer),
+	        cmocka_unit_test(tcp_connection_refused_is_reported),
+	        cmocka_unit_test(tcp_reassembles_split_frames),
+	        cmocka_unit_test(tcp_early_close_is_incomplete),
+	        cmocka_unit_test(cancel_calls_no_callback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
