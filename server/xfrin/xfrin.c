@@ -86,8 +86,7 @@ static void mark_loaded(xfrin_t *x, const uint8_t *name)
 	zones_thread_online();
 	zone_entry_t *e = (zone_entry_t *)zones_find(x->srv->zones, name);
 	if (e != NULL && dz_name_equal(e->name, name)) {
-		e->state = ZONE_STATE_OK;
-		clock_gettime(CLOCK_REALTIME, &e->loaded_at);
+		zone_entry_set_state(e, ZONE_STATE_OK, NULL);
 	}
 	zones_thread_offline();
 }

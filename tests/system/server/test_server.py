@@ -6,6 +6,7 @@ import signal
 import socket
 import threading
 import time
+from pathlib import Path
 
 import dns.message
 import dns.query
@@ -227,14 +228,33 @@ def test_privileges_dropped(server):
     if os.getuid() != 0:
         import pytest
         pytest.skip("needs root")
-    two_zones(server)
-    server.write_config({"a.test.": "a.test.zone"}, server_extra="user: nobody")
-    server.start(wait_zone="a.test.")
-    assert "event=privileges-dropped user=nobody" in server.log_text()
-    status = open(f"/proc/{server.proc.pid}/status").read()
-    uid_line = [l for l in status.splitlines() if l.startswith("Uid:")][0]
-    assert uid_line.split()[1] != "0"
-    server.stop()
+    # The zones load after the drop (their journals must belong to the
+    # user): give them a data folder that user owns, outside pytest's
+    # root-only temp tree. The control socket stays in a root folder.
+    import pwd
+    import shutil
+    import tempfile
+    nobody = pwd.getpwnam("nobody")
+    data = Path(tempfile.mkdtemp(prefix="dz-priv-"))
+    try:
+        os.chmod(data, 0o755)
+        os.chown(data, nobody.pw_uid, nobody.pw_gid)
+        server.data = data
+        server.socket = server.dir / "ctl" / "control.sock"
+        two_zones(server)
+        server.write_config({"a.test.": "a.test.zone"},
+                            server_extra="user: nobody")
+        server.start(wait_zone="a.test.")
+        assert "event=privileges-dropped user=nobody" in server.log_text()
+        assert "zone=a.test. event=zone-loaded" in server.log_text()
+        r = server.query("www.a.test.")
+        assert r.rcode() == dns.rcode.NOERROR and r.answer
+        status = open(f"/proc/{server.proc.pid}/status").read()
+        uid_line = [l for l in status.splitlines() if l.startswith("Uid:")][0]
+        assert uid_line.split()[1] == str(nobody.pw_uid)
+        server.stop()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_reload_under_query_load_loses_no_query(server):
