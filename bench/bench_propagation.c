@@ -69,9 +69,9 @@ static int parse_addr(const char *text, struct sockaddr_in *out)
 	out->sin_family = AF_INET;
 	out->sin_port = htons((uint16_t)port);
 	return inet_pton(AF_INET, buf, &out->sin_addr) == 1 && port > 0 &&
-			       port < 65536
-		       ? 0
-		       : -1;
+	                       port < 65536
+	               ? 0
+	               : -1;
 }
 
 /* RFC 1982 §3.2: is a newer than b? */
@@ -83,7 +83,7 @@ static bool serial_gt(uint32_t a, uint32_t b)
 /* ---- messages ------------------------------------------------------------ */
 
 static int soa_query(const uint8_t *zone, uint16_t id, uint8_t *buf,
-		     uint16_t qtype)
+                     uint16_t qtype)
 {
 	dz_msg_hdr_t hdr = {.id = id, .opcode = DZ_OPCODE_QUERY};
 	dz_msg_render_t r;
@@ -109,8 +109,8 @@ static int64_t soa_serial(const uint8_t *pkt, size_t len, uint16_t id)
 	for (uint32_t i = 0; i < n; i++) {
 		uint8_t rd[2 * DZ_NAME_MAXLEN + 20];
 		int l = rr[i].type == DZ_RR_SOA
-				? dz_msg_rr_rdata(&m, &rr[i], rd, sizeof(rd))
-				: -1;
+		                ? dz_msg_rr_rdata(&m, &rr[i], rd, sizeof(rd))
+		                : -1;
 		if (l < 0) {
 			continue;
 		}
@@ -118,8 +118,9 @@ static int64_t soa_serial(const uint8_t *pkt, size_t len, uint16_t id)
 		off += dz_name_len(rd + off);
 		if (off + 4 <= (size_t)l) {
 			return (int64_t)((uint32_t)rd[off] << 24 |
-					 (uint32_t)rd[off + 1] << 16 |
-					 (uint32_t)rd[off + 2] << 8 | rd[off + 3]);
+			                 (uint32_t)rd[off + 1] << 16 |
+			                 (uint32_t)rd[off + 2] << 8 |
+			                 rd[off + 3]);
 		}
 	}
 	return -1;
@@ -127,11 +128,11 @@ static int64_t soa_serial(const uint8_t *pkt, size_t len, uint16_t id)
 
 /* UPDATE: add pN.ZONE A (a new name each time, so each is a change). */
 static int build_update(const uint8_t *zone, const dz_tsig_key_t *key,
-			unsigned n, uint16_t id, uint8_t *buf, size_t *len)
+                        unsigned n, uint16_t id, uint8_t *buf, size_t *len)
 {
 	uint8_t owner[DZ_NAME_MAXLEN], label[16];
 	uint8_t addr[4] = {10, (uint8_t)(n >> 16), (uint8_t)(n >> 8),
-			   (uint8_t)n};
+	                   (uint8_t)n};
 	int ll = snprintf((char *)label + 1, sizeof(label) - 1, "p%u", n);
 	label[0] = (uint8_t)ll;
 	label[ll + 1] = 0;
@@ -149,7 +150,7 @@ static int build_update(const uint8_t *zone, const dz_tsig_key_t *key,
 	}
 	if (ret == DZ_OK) {
 		ret = dz_msg_render_rr(&r, DZ_MSG_NS, owner, DZ_RR_A,
-				       DZ_CLASS_IN, 300, addr, 4);
+		                       DZ_CLASS_IN, 300, addr, 4);
 	}
 	int n_out = ret == DZ_OK ? dz_msg_render_finish(&r) : ret;
 	if (n_out < 0) {
@@ -157,20 +158,19 @@ static int build_update(const uint8_t *zone, const dz_tsig_key_t *key,
 	}
 	*len = (size_t)n_out;
 	return dz_tsig_sign(buf, len, PKT_MAX, key, (uint64_t)time(NULL), 300,
-			    NULL, 0, 0, NULL, 0, NULL, NULL);
+	                    NULL, 0, 0, NULL, 0, NULL, NULL);
 }
 
 /* ---- UDP ----------------------------------------------------------------- */
 
 static int udp_socket(void)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	return fd;
+	return socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 }
 
 /* Send and wait for the reply with the same ID (3 tries of 2 s). */
 static ssize_t exchange(const struct sockaddr_in *to, const uint8_t *q,
-			size_t len, uint8_t *reply)
+                        size_t len, uint8_t *reply)
 {
 	int fd = udp_socket();
 	if (fd < 0) {
@@ -179,11 +179,12 @@ static ssize_t exchange(const struct sockaddr_in *to, const uint8_t *q,
 	ssize_t got = -ETIMEDOUT;
 	for (int t = 0; t < 3 && got == -ETIMEDOUT; t++) {
 		(void)sendto(fd, q, len, 0, (const struct sockaddr *)to,
-			     sizeof(*to));
+		             sizeof(*to));
 		int64_t end = now_us() + 2000000;
 		while (got == -ETIMEDOUT && now_us() < end) {
 			struct pollfd p = {.fd = fd, .events = POLLIN};
-			if (poll(&p, 1, (int)((end - now_us()) / 1000) + 1) <= 0) {
+			if (poll(&p, 1, (int)((end - now_us()) / 1000) + 1) <=
+			    0) {
 				continue;
 			}
 			ssize_t n = recv(fd, reply, PKT_MAX, 0);
@@ -216,7 +217,7 @@ static int64_t serial_of(const struct sockaddr_in *a, const uint8_t *zone)
  * Returns the time of the last one to catch up (us after \p t0), or -1.
  */
 static int64_t wait_all(sec_t *s, int nsec, const struct sockaddr_in *addrs,
-			const uint8_t *zone, uint32_t prev, int64_t t0)
+                        const uint8_t *zone, uint32_t prev, int64_t t0)
 {
 	int pending = nsec;
 	for (int i = 0; i < nsec; i++) {
@@ -232,16 +233,17 @@ static int64_t wait_all(sec_t *s, int nsec, const struct sockaddr_in *addrs,
 		struct pollfd pfd[MAX_SECONDARIES];
 		for (int i = 0; i < nsec; i++) {
 			uint8_t q[512];
-			pfd[i] = (struct pollfd){.fd = s[i].done_us ? -1 : s[i].fd,
-						 .events = POLLIN};
+			pfd[i] = (struct pollfd){.fd = s[i].done_us ? -1
+			                                            : s[i].fd,
+			                         .events = POLLIN};
 			if (s[i].done_us || now < s[i].next_us) {
 				continue;
 			}
 			s[i].id++;
 			int n = soa_query(zone, s[i].id, q, DZ_RR_SOA);
 			(void)sendto(s[i].fd, q, (size_t)n, 0,
-				     (const struct sockaddr *)&addrs[i],
-				     sizeof(addrs[i]));
+			             (const struct sockaddr *)&addrs[i],
+			             sizeof(addrs[i]));
 			s[i].next_us = now + interval;
 		}
 		if (poll(pfd, (nfds_t)nsec, 1) <= 0) {
@@ -253,8 +255,10 @@ static int64_t wait_all(sec_t *s, int nsec, const struct sockaddr_in *addrs,
 				continue;
 			}
 			ssize_t n;
-			while ((n = recv(s[i].fd, reply, sizeof(reply), 0)) > 0) {
-				int64_t v = soa_serial(reply, (size_t)n, s[i].id);
+			while ((n = recv(s[i].fd, reply, sizeof(reply), 0)) >
+			       0) {
+				int64_t v =
+				        soa_serial(reply, (size_t)n, s[i].id);
 				if (v >= 0 && !s[i].done_us &&
 				    serial_gt((uint32_t)v, prev)) {
 					s[i].done_us = now_us() - t0;
@@ -306,7 +310,7 @@ static void report(const opts_t *o, int64_t *lat, int n, int lost)
 }
 
 /* Wait (up to a minute) until every secondary serves the primary's serial. */
-static int64_t sync_start(const opts_t *o, sec_t *s, const uint8_t *zone)
+static int64_t sync_start(const opts_t *o, const uint8_t *zone)
 {
 	int64_t p = serial_of(&o->primary, zone);
 	if (p < 0) {
@@ -317,19 +321,20 @@ static int64_t sync_start(const opts_t *o, sec_t *s, const uint8_t *zone)
 	for (int i = 0; i < o->nsec; i++) {
 		while (serial_of(&o->sec[i], zone) != p) {
 			if (now_us() > end) {
-				fprintf(stderr, "secondary %d never reached "
-					"serial %lld\n", i, (long long)p);
+				fprintf(stderr,
+				        "secondary %d never reached "
+				        "serial %lld\n",
+				        i, (long long)p);
 				return -1;
 			}
 			usleep(20000);
 		}
 	}
-	(void)s;
 	return p;
 }
 
 static int run_updates(const opts_t *o, const uint8_t *zone,
-		       const dz_tsig_key_t *key)
+                       const dz_tsig_key_t *key)
 {
 	static sec_t s[MAX_SECONDARIES];
 	for (int i = 0; i < o->nsec; i++) {
@@ -340,7 +345,7 @@ static int run_updates(const opts_t *o, const uint8_t *zone,
 			return 1;
 		}
 	}
-	int64_t prev = sync_start(o, s, zone);
+	int64_t prev = sync_start(o, zone);
 	int64_t *lat = calloc((size_t)o->updates + 1, sizeof(*lat));
 	if (prev < 0 || lat == NULL) {
 		free(lat);
@@ -355,7 +360,8 @@ static int run_updates(const opts_t *o, const uint8_t *zone,
 		uint8_t q[PKT_MAX], reply[PKT_MAX];
 		size_t len;
 		uint16_t id = (uint16_t)rand();
-		unsigned name = (unsigned)(time(NULL) & 0xffff) * 1000u + (unsigned)u;
+		unsigned name =
+		        (unsigned)(time(NULL) & 0xffff) * 1000u + (unsigned)u;
 		if (build_update(zone, key, name, id, q, &len) != DZ_OK) {
 			fprintf(stderr, "cannot build the update\n");
 			break;
@@ -364,11 +370,12 @@ static int run_updates(const opts_t *o, const uint8_t *zone,
 		int64_t t0 = now_us();
 		if (r < 12 || (reply[3] & 0x0f) != 0) {
 			fprintf(stderr, "update %d: %s\n", u,
-				r < 12 ? "no answer" : "not NOERROR");
+			        r < 12 ? "no answer" : "not NOERROR");
 			lost++;
 			continue;
 		}
-		int64_t t = wait_all(s, o->nsec, o->sec, zone, (uint32_t)prev, t0);
+		int64_t t =
+		        wait_all(s, o->nsec, o->sec, zone, (uint32_t)prev, t0);
 		if (t < 0) {
 			lost++;
 			prev = serial_of(&o->primary, zone);
@@ -404,7 +411,7 @@ static int run_axfr(const opts_t *o, const uint8_t *zone)
 	static uint8_t buf[65536];
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (const struct sockaddr *)&o->primary,
-			      sizeof(o->primary)) != 0) {
+	                      sizeof(o->primary)) != 0) {
 		perror("connect");
 		return 1;
 	}
@@ -459,27 +466,27 @@ static int run_axfr(const opts_t *o, const uint8_t *zone)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bench_propagation --primary A@P --zone Z --key "
-		"ALG:NAME:SECRET\n"
-		"         --secondary A@P [--secondary A@P ...] [--updates N]\n"
-		"         [--max-seconds S] [--label L] [--out FILE]\n"
-		"       bench_propagation --axfr --primary A@P --zone Z "
-		"[--label L]\n");
+	        "usage: bench_propagation --primary A@P --zone Z --key "
+	        "ALG:NAME:SECRET\n"
+	        "         --secondary A@P [--secondary A@P ...] [--updates N]\n"
+	        "         [--max-seconds S] [--label L] [--out FILE]\n"
+	        "       bench_propagation --axfr --primary A@P --zone Z "
+	        "[--label L]\n");
 }
 
 static int parse_opts(int argc, char **argv, opts_t *o)
 {
 	static const struct option lo[] = {
-		{"primary", required_argument, NULL, 'p'},
-		{"secondary", required_argument, NULL, 's'},
-		{"zone", required_argument, NULL, 'z'},
-		{"key", required_argument, NULL, 'k'},
-		{"updates", required_argument, NULL, 'n'},
-		{"max-seconds", required_argument, NULL, 'm'},
-		{"label", required_argument, NULL, 'l'},
-		{"out", required_argument, NULL, 'o'},
-		{"axfr", no_argument, NULL, 'a'},
-		{NULL, 0, NULL, 0},
+	        {"primary", required_argument, NULL, 'p'},
+	        {"secondary", required_argument, NULL, 's'},
+	        {"zone", required_argument, NULL, 'z'},
+	        {"key", required_argument, NULL, 'k'},
+	        {"updates", required_argument, NULL, 'n'},
+	        {"max-seconds", required_argument, NULL, 'm'},
+	        {"label", required_argument, NULL, 'l'},
+	        {"out", required_argument, NULL, 'o'},
+	        {"axfr", no_argument, NULL, 'a'},
+	        {NULL, 0, NULL, 0},
 	};
 	*o = (opts_t){.updates = 200, .max_seconds = 1e9, .label = "run"};
 	bool have_primary = false;
@@ -497,14 +504,29 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 				return -1;
 			}
 			break;
-		case 'z': o->zone_str = optarg; break;
-		case 'k': o->key_spec = optarg; break;
-		case 'n': o->updates = atoi(optarg); break;
-		case 'm': o->max_seconds = atof(optarg); break;
-		case 'l': o->label = optarg; break;
-		case 'o': o->out_path = optarg; break;
-		case 'a': o->axfr = true; break;
-		default: return -1;
+		case 'z':
+			o->zone_str = optarg;
+			break;
+		case 'k':
+			o->key_spec = optarg;
+			break;
+		case 'n':
+			o->updates = atoi(optarg);
+			break;
+		case 'm':
+			o->max_seconds = atof(optarg);
+			break;
+		case 'l':
+			o->label = optarg;
+			break;
+		case 'o':
+			o->out_path = optarg;
+			break;
+		case 'a':
+			o->axfr = true;
+			break;
+		default:
+			return -1;
 		}
 	}
 	if (!have_primary || o->zone_str == NULL ||

@@ -13,7 +13,7 @@
 #        bench/propagation.sh --ixfr-size [--records N] [--keep]
 # env:   DZ_BUILD (default ./build): holds dynzoned and bench/bench_propagation;
 #        BENCH_PORT (default 25355).
-# Needs root (adds 127.0.0.100-106 and 127.0.0.150-199 to lo) and Debian's
+# Needs root (adds BIND's and Knot's 127.0.0.102-105 to lo) and Debian's
 # bind9, bind9-dnsutils and knot. Writes bench/out/propagation/. Never in CI.
 set -eu
 PATH=$PATH:/usr/sbin:/sbin

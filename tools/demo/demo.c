@@ -46,36 +46,39 @@ static void sleep_ms(unsigned ms)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: dynzone demo [--primary ADDR] [--secondary ADDR] "
-		"[--port N] [--keep]\n"
-		"                    [--timeout SECONDS]\n\n"
-		"Start a primary and a secondary dynzoned on loopback (in a\n"
-		"temporary folder), send one TSIG-signed update to the primary\n"
-		"(add " DEMO_HOST " A " DEMO_HOST_ADDR "), wait until the\n"
-		"secondary serves it, and print how it got there - update,\n"
-		"NOTIFY, refresh, IXFR - from both servers' logs, with the time\n"
-		"of each step. Then stop both.\n\n"
-		"  --primary ADDR     primary's address (default 127.0.0.1)\n"
-		"  --secondary ADDR   secondary's address (default 127.0.0.2;\n"
-		"                     if it cannot be used: the primary's, "
-		"another port)\n"
-		"  --port N           port of both (default: a free one)\n"
-		"  --keep             keep the folder (configs, zones, logs)\n"
-		"  --timeout SECONDS  for the servers to start (default 10)\n\n"
-		"exit status: 0 the change reached the secondary, 1 failure "
-		"(with the\nlogs' last lines), 2 usage\n");
+	        "usage: dynzone demo [--primary ADDR] [--secondary ADDR] "
+	        "[--port N] [--keep]\n"
+	        "                    [--timeout SECONDS]\n\n"
+	        "Start a primary and a secondary dynzoned on loopback (in a\n"
+	        "temporary folder), send one TSIG-signed update to the "
+	        "primary\n"
+	        "(add " DEMO_HOST " A " DEMO_HOST_ADDR "), wait until the\n"
+	        "secondary serves it, and print how it got there - update,\n"
+	        "NOTIFY, refresh, IXFR - from both servers' logs, with the "
+	        "time\n"
+	        "of each step. Then stop both.\n\n"
+	        "  --primary ADDR     primary's address (default 127.0.0.1)\n"
+	        "  --secondary ADDR   secondary's address (default 127.0.0.2;\n"
+	        "                     if it cannot be used: the primary's, "
+	        "another port)\n"
+	        "  --port N           port of both (default: a free one)\n"
+	        "  --keep             keep the folder (configs, zones, logs);\n"
+	        "                     it is also kept when the demo fails\n"
+	        "  --timeout SECONDS  for the servers to start (default 10)\n\n"
+	        "exit status: 0 the change reached the secondary, 1 failure "
+	        "(with the\nlogs' last lines), 2 usage\n");
 }
 
 static int parse_args(demo_t *d, int argc, char **argv, uint16_t *port)
 {
 	static const struct option opts[] = {
-		{"primary", required_argument, NULL, 'p'},
-		{"secondary", required_argument, NULL, 's'},
-		{"port", required_argument, NULL, 'P'},
-		{"keep", no_argument, NULL, 'k'},
-		{"timeout", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"primary", required_argument, NULL, 'p'},
+	        {"secondary", required_argument, NULL, 's'},
+	        {"port", required_argument, NULL, 'P'},
+	        {"keep", no_argument, NULL, 'k'},
+	        {"timeout", required_argument, NULL, 't'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	optind = 1;
 	for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
@@ -92,13 +95,23 @@ static int parse_args(demo_t *d, int argc, char **argv, uint16_t *port)
 		case 'p':
 		case 's':
 			snprintf(d->srv[c == 's'].addr, DEMO_ADDRLEN, "%s",
-				 optarg);
+			         optarg);
 			break;
-		case 'P': *port = (uint16_t)v; break;
-		case 't': d->timeout_ms = (unsigned)v * 1000; break;
-		case 'k': d->keep = true; break;
-		case 'h': usage(stdout); return -1;
-		default: usage(stderr); return DEMO_USAGE;
+		case 'P':
+			*port = (uint16_t)v;
+			break;
+		case 't':
+			d->timeout_ms = (unsigned)v * 1000;
+			break;
+		case 'k':
+			d->keep = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			usage(stderr);
+			return DEMO_USAGE;
 		}
 	}
 	if (optind != argc) {
@@ -152,7 +165,8 @@ static int wait_serving(demo_t *d, demo_server_t *s, uint32_t *serial)
 		if (demo_mono_ms() > deadline) {
 			printf("the %s did not answer SOA " DEMO_ZONE
 			       " within %u s (last: %s)\n",
-			       s->label, d->timeout_ms / 1000, dz_strerror(ret));
+			       s->label, d->timeout_ms / 1000,
+			       dz_strerror(ret));
 			return ret;
 		}
 		sleep_ms(20);
@@ -194,7 +208,8 @@ static int wait_propagated(demo_t *d, int64_t t0_us)
 		bool found = false;
 		int ret = demo_has_host(DEMO_SECONDARY(d), &found);
 		if (ret == DZ_OK && found) {
-			printf("the secondary serves " DEMO_HOST " A " DEMO_HOST_ADDR
+			printf("the secondary serves " DEMO_HOST
+			       " A " DEMO_HOST_ADDR
 			       " %.1f ms after the update was sent\n",
 			       (double)(demo_wall_us() - t0_us) / 1000.0);
 			return DZ_OK;
@@ -205,7 +220,8 @@ static int wait_propagated(demo_t *d, int64_t t0_us)
 		}
 		if (demo_mono_ms() > deadline) {
 			printf("the secondary did not serve " DEMO_HOST
-			       " within %u s\n", PROPAGATION_MS / 1000);
+			       " within %u s\n",
+			       PROPAGATION_MS / 1000);
 			return -ETIMEDOUT;
 		}
 		sleep_ms(1);
@@ -214,7 +230,7 @@ static int wait_propagated(demo_t *d, int64_t t0_us)
 
 /* The logs are written as things happen: give the last lines a moment. */
 static int wait_chain(const demo_t *d, int64_t t0_ms, uint32_t serial,
-		      demo_chain_t *chain)
+                      demo_chain_t *chain)
 {
 	int64_t deadline = demo_mono_ms() + 2000;
 	char missing[DEMO_EVENT_MAX] = "";
@@ -256,7 +272,8 @@ static int start_both(demo_t *d, uint32_t *serial)
 	}
 	if (ret == DZ_OK) {
 		printf("\nboth serve " DEMO_ZONE " serial %u (the secondary "
-		       "transferred it at start)\n", *serial);
+		       "transferred it at start)\n",
+		       *serial);
 	}
 	return ret;
 }
@@ -307,13 +324,13 @@ static int run(demo_t *d, uint16_t port)
 	int ret = demo_pick_ports(d, port);
 	if (ret != DZ_OK) {
 		msg_error("no free port on %s and %s: %s", d->srv[0].addr,
-			  d->srv[1].addr, dz_strerror(ret));
+		          d->srv[1].addr, dz_strerror(ret));
 		return DEMO_FAIL;
 	}
 	ret = demo_write_files(d);
 	if (ret != DZ_OK) {
 		msg_error("cannot write the configuration in %s: %s", d->root,
-			  dz_strerror(ret));
+		          dz_strerror(ret));
 		return DEMO_FAIL;
 	}
 	ret = start_both(d, &serial);
@@ -357,7 +374,7 @@ int demo_main(int argc, char **argv)
 	}
 	const char *tmp = getenv("TMPDIR");
 	snprintf(d->root, sizeof(d->root), "%s/dynzone-demo.XXXXXX",
-		 tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	         tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(d->root) == NULL) {
 		msg_error("mkdtemp %s: %s", d->root, strerror(errno));
 		free(d);

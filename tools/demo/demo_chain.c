@@ -25,15 +25,16 @@ static const struct step {
 	bool need;
 	const char *what;
 } steps[] = {
-	{"update-applied", true, "the update is on disk (journal) and served"},
-	{"notify-sent", true, "NOTIFY (RFC 1996) leaves for the secondary"},
-	{"notify-received", true, "NOTIFY accepted: the secondary refreshes now"},
-	{"notify-answered", true, "the secondary's answer reaches the primary"},
-	{"refresh-up-to-date", false, "SOA query: nothing newer to fetch"},
-	{"xfr-in-started", true, "SOA query: the primary is newer, IXFR asked"},
-	{"xfr-in-fallback", false, "the IXFR could not be used: AXFR instead"},
-	{"xfr-out-done", false, "the primary has sent the difference"},
-	{"xfr-in-done", true, "the difference is applied and served"},
+        {"update-applied", true, "the update is on disk (journal) and served"},
+        {"notify-sent", true, "NOTIFY (RFC 1996) leaves for the secondary"},
+        {"notify-received", true,
+         "NOTIFY accepted: the secondary refreshes now"},
+        {"notify-answered", true, "the secondary's answer reaches the primary"},
+        {"refresh-up-to-date", false, "SOA query: nothing newer to fetch"},
+        {"xfr-in-started", true, "SOA query: the primary is newer, IXFR asked"},
+        {"xfr-in-fallback", false, "the IXFR could not be used: AXFR instead"},
+        {"xfr-out-done", false, "the primary has sent the difference"},
+        {"xfr-in-done", true, "the difference is applied and served"},
 };
 
 static int step_rank(const char *event)
@@ -46,7 +47,8 @@ static int step_rank(const char *event)
 	return -1;
 }
 
-/* ---- a flat JSON object, as server/log writes one per line ---------------- */
+/* ---- a flat JSON object, as server/log writes one per line ----------------
+ */
 
 typedef struct field {
 	char key[KEY_MAX];
@@ -76,13 +78,14 @@ static const char *json_string(const char *p, char *out, size_t cap)
 			c = *p++;
 			if (c == 'u') {
 				unsigned v = 0;
-				if (sscanf(p, "%4x", &v) != 1 || strlen(p) < 4) {
+				if (sscanf(p, "%4x", &v) != 1 ||
+				    strlen(p) < 4) {
 					return NULL;
 				}
 				p += 4;
 				c = v >= 0x20 && v < 0x7f ? (char)v : '?';
-			} else if (c == 'n' || c == 't' || c == 'r' || c == 'b' ||
-				   c == 'f') {
+			} else if (c == 'n' || c == 't' || c == 'r' ||
+			           c == 'b' || c == 'f') {
 				c = ' ';
 			} else if (c == '\0') {
 				return NULL;
@@ -129,7 +132,7 @@ static int json_fields(const char *line, field_t *f, int max)
 		p = skip_ws(p + 1);
 		f[n].str = *p == '"';
 		p = f[n].str ? json_string(p + 1, f[n].val, VAL_MAX)
-			     : json_bare(p, f[n].val, VAL_MAX);
+		             : json_bare(p, f[n].val, VAL_MAX);
 		if (p == NULL) {
 			return -1;
 		}
@@ -160,8 +163,8 @@ static int ts_ms(const char *ts, int64_t *out)
 	struct tm tm = {0};
 	int ms = 0;
 	if (sscanf(ts, "%d-%d-%dT%d:%d:%d.%3dZ", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-		   &ms) != 7) {
+	           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+	           &ms) != 7) {
 		return DZ_ESYNTAX;
 	}
 	tm.tm_year -= 1900;
@@ -175,7 +178,7 @@ static int ts_ms(const char *ts, int64_t *out)
 static bool fixed_field(const char *key)
 {
 	static const char *const fixed[] = {"ts", "level", "category", "zone",
-					    "event"};
+	                                    "event"};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		if (strcmp(key, fixed[i]) == 0) {
 			return true;
@@ -195,8 +198,8 @@ static void details(const field_t *f, int n, char *out, size_t cap)
 		}
 		bool quote = f[i].val[0] == '\0' || strchr(f[i].val, ' ');
 		int w = snprintf(out + pos, cap - pos, "%s%s=%s%s%s",
-				 pos ? " " : "", f[i].key, quote ? "\"" : "",
-				 f[i].val, quote ? "\"" : "");
+		                 pos ? " " : "", f[i].key, quote ? "\"" : "",
+		                 f[i].val, quote ? "\"" : "");
 		if (w < 0) {
 			return;
 		}
@@ -206,7 +209,7 @@ static void details(const field_t *f, int n, char *out, size_t cap)
 
 /* Is this line a step of the change to \p serial at or after \p t0_ms? */
 static bool wanted(const field_t *f, int n, int64_t t0_ms, uint32_t serial,
-		   int64_t *ts)
+                   int64_t *ts)
 {
 	const field_t *t = get(f, n, "ts"), *e = get(f, n, "event");
 	const field_t *z = get(f, n, "zone"), *s = get(f, n, "serial");
@@ -223,8 +226,8 @@ static bool wanted(const field_t *f, int n, int64_t t0_ms, uint32_t serial,
 	return true;
 }
 
-static void add_event(demo_chain_t *c, int server, int64_t ts,
-		      const field_t *f, int n)
+static void add_event(demo_chain_t *c, int server, int64_t ts, const field_t *f,
+                      int n)
 {
 	if (c->count == DEMO_CHAIN_MAX) {
 		return; /* a demo has about eight: more is noise */
@@ -235,12 +238,12 @@ static void add_event(demo_chain_t *c, int server, int64_t ts,
 	ev->server = server;
 	ev->rank = step_rank(e->val);
 	snprintf(ev->event, sizeof(ev->event), "%.*s", DEMO_EVENT_MAX - 1,
-		 e->val);
+	         e->val);
 	details(f, n, ev->details, sizeof(ev->details));
 }
 
 static int read_log(demo_chain_t *c, const demo_server_t *s, int server,
-		    int64_t t0_ms, uint32_t serial)
+                    int64_t t0_ms, uint32_t serial)
 {
 	FILE *fp = fopen(s->log, "r");
 	if (fp == NULL) {
@@ -268,8 +271,8 @@ static void sort_chain(demo_chain_t *c)
 		demo_event_t tmp = c->ev[i];
 		unsigned j = i;
 		while (j > 0 && (c->ev[j - 1].ts_ms > tmp.ts_ms ||
-				 (c->ev[j - 1].ts_ms == tmp.ts_ms &&
-				  c->ev[j - 1].rank > tmp.rank))) {
+		                 (c->ev[j - 1].ts_ms == tmp.ts_ms &&
+		                  c->ev[j - 1].rank > tmp.rank))) {
 			c->ev[j] = c->ev[j - 1];
 			j--;
 		}
@@ -278,7 +281,7 @@ static void sort_chain(demo_chain_t *c)
 }
 
 int demo_chain_collect(const demo_t *d, int64_t t0_ms, uint32_t serial,
-		       demo_chain_t *out)
+                       demo_chain_t *out)
 {
 	out->count = 0;
 	for (int i = 0; i < 2; i++) {
@@ -362,7 +365,7 @@ void demo_tails_print(const demo_t *d, unsigned lines)
 		const demo_server_t *s = &d->srv[i];
 		char title[64];
 		snprintf(title, sizeof(title), "%s log (last %u lines)",
-			 s->label, lines);
+		         s->label, lines);
 		tail(title, s->log, lines);
 		snprintf(title, sizeof(title), "%s output", s->label);
 		tail(title, s->out, lines);

@@ -32,7 +32,7 @@ static int name(const char *text, uint8_t *out)
 
 /* Ask \p s for qname/qtype (no recursion); the parsed answer in \p m. */
 static int ask(const demo_server_t *s, const char *qname, uint16_t qtype,
-	       uint8_t *reply, dz_msg_t *m)
+               uint8_t *reply, dz_msg_t *m)
 {
 	uint8_t q[512], owner[DZ_NAME_MAXLEN];
 	dz_msg_hdr_t hdr = {.id = new_id(), .opcode = DZ_OPCODE_QUERY};
@@ -59,7 +59,7 @@ static int ask(const demo_server_t *s, const char *qname, uint16_t qtype,
 
 /* The first answer record of type \p type: its rdata in \p rd. */
 static int answer_rdata(const dz_msg_t *m, uint16_t type, uint8_t *rd,
-			size_t cap)
+                        size_t cap)
 {
 	uint32_t count;
 	const dz_msg_rr_t *rr = dz_msg_section(m, DZ_MSG_AN, &count);
@@ -97,7 +97,7 @@ int demo_soa_serial(const demo_server_t *s, uint32_t *serial)
 		return DZ_EMALF;
 	}
 	*serial = (uint32_t)rd[off] << 24 | (uint32_t)rd[off + 1] << 16 |
-		  (uint32_t)rd[off + 2] << 8 | rd[off + 3];
+	          (uint32_t)rd[off + 2] << 8 | rd[off + 3];
 	return DZ_OK;
 }
 
@@ -141,26 +141,25 @@ static int build_update(uint8_t *buf, size_t cap, size_t reserve)
 	}
 	if (ret == DZ_OK) {
 		ret = dz_msg_render_rr(&r, DZ_MSG_NS, owner, DZ_RR_A,
-				       DZ_CLASS_IN, 300, addr, sizeof(addr));
+		                       DZ_CLASS_IN, 300, addr, sizeof(addr));
 	}
 	return ret == DZ_OK ? dz_msg_render_finish(&r) : ret;
 }
 
-int demo_send_update(const demo_t *d, uint16_t *rcode, char *err,
-		     size_t errlen)
+int demo_send_update(const demo_t *d, uint16_t *rcode, char *err, size_t errlen)
 {
 	static _Thread_local uint8_t reply[CLIENT_REPLY_MAX];
 	uint8_t msg[1024];
 	int n = build_update(msg, sizeof(msg), dz_tsig_wire_size(&d->key, 0));
 	if (n < 0) {
 		snprintf(err, errlen, "cannot build the update: %s",
-			 dz_strerror(n));
+		         dz_strerror(n));
 		return n;
 	}
 	client_opts_t o = {.udp_timeout_ms = 1000, .tries = 3, .key = &d->key};
 	client_result_t res;
 	int ret = client_exchange(&o, &DEMO_PRIMARY(d)->ca, msg, (size_t)n,
-				  sizeof(msg), reply, &res);
+	                          sizeof(msg), reply, &res);
 	if (ret != DZ_OK) {
 		snprintf(err, errlen, "%s", res.err);
 		return ret;
@@ -169,7 +168,8 @@ int demo_send_update(const demo_t *d, uint16_t *rcode, char *err,
 	dz_msg_init(&m, NULL, 0);
 	ret = dz_msg_parse(&m, reply, res.len, NULL, NULL);
 	if (ret != DZ_OK) {
-		snprintf(err, errlen, "unreadable answer: %s", dz_strerror(ret));
+		snprintf(err, errlen, "unreadable answer: %s",
+		         dz_strerror(ret));
 		return ret;
 	}
 	*rcode = res.tsig_error ? res.tsig_error : dz_msg_rcode(&m);

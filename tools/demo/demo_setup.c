@@ -26,7 +26,7 @@
 static int try_bind(const char *addr, uint16_t port, int type, int *fd_out)
 {
 	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
-				 .ai_socktype = type};
+	                         .ai_socktype = type};
 	struct addrinfo *ai = NULL;
 	char ps[8];
 	snprintf(ps, sizeof(ps), "%u", (unsigned)port);
@@ -40,7 +40,8 @@ static int try_bind(const char *addr, uint16_t port, int type, int *fd_out)
 	}
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	if (ret == DZ_OK && getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
+	if (ret == DZ_OK &&
+	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
 		ret = -errno;
 	}
 	freeaddrinfo(ai);
@@ -52,8 +53,8 @@ static int try_bind(const char *addr, uint16_t port, int type, int *fd_out)
 	}
 	*fd_out = fd;
 	return ss.ss_family == AF_INET6
-		       ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-		       : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	               ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+	               : ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
 /* DZ_OK when \p port (0: any) is free for UDP and TCP on \p addr; the port. */
@@ -105,15 +106,16 @@ int demo_pick_ports(demo_t *d, uint16_t want_port)
 	int ret = pick(d, want_port);
 	if (ret == -EADDRNOTAVAIL) {
 		/* This host cannot bind the second address (not Linux, or a
-		 * 127/8 range that is not all local): one address, two ports. */
+		 * 127/8 range that is not all local): one address, two ports.
+		 */
 		msg_warning("cannot use %s (%s): both servers on %s", s->addr,
-			    dz_strerror(ret), DEMO_PRIMARY(d)->addr);
+		            dz_strerror(ret), DEMO_PRIMARY(d)->addr);
 		snprintf(s->addr, sizeof(s->addr), "%s", DEMO_PRIMARY(d)->addr);
 		ret = pick(d, want_port);
 	}
 	for (int i = 0; ret == DZ_OK && i < 2; i++) {
 		ret = client_addr_parse(d->srv[i].addr, NULL, d->srv[i].port,
-					&d->srv[i].ca);
+		                        &d->srv[i].ca);
 	}
 	return ret;
 }
@@ -139,49 +141,49 @@ static int write_file(const char *path, const char *text)
 static int write_zone(const demo_t *d)
 {
 	char path[PATH_MAX + 32], text[1024];
-	snprintf(path, sizeof(path), "%s/demo.test.zone",
-		 DEMO_PRIMARY(d)->dir);
+	snprintf(path, sizeof(path), "%s/demo.test.zone", DEMO_PRIMARY(d)->dir);
 	snprintf(text, sizeof(text),
-		 "; dynzone demo: the zone the primary serves and updates\n"
-		 "$ORIGIN demo.test.\n$TTL 300\n"
-		 "@    IN SOA ns1 hostmaster 1 3600 600 1209600 300\n"
-		 "     IN NS  ns1\n     IN NS  ns2\n"
-		 "ns1  IN %s %s\nns2  IN %s %s\n",
-		 strchr(DEMO_PRIMARY(d)->addr, ':') ? "AAAA" : "A",
-		 DEMO_PRIMARY(d)->addr,
-		 strchr(DEMO_SECONDARY(d)->addr, ':') ? "AAAA" : "A",
-		 DEMO_SECONDARY(d)->addr);
+	         "; dynzone demo: the zone the primary serves and updates\n"
+	         "$ORIGIN demo.test.\n$TTL 300\n"
+	         "@    IN SOA ns1 hostmaster 1 3600 600 1209600 300\n"
+	         "     IN NS  ns1\n     IN NS  ns2\n"
+	         "ns1  IN %s %s\nns2  IN %s %s\n",
+	         strchr(DEMO_PRIMARY(d)->addr, ':') ? "AAAA" : "A",
+	         DEMO_PRIMARY(d)->addr,
+	         strchr(DEMO_SECONDARY(d)->addr, ':') ? "AAAA" : "A",
+	         DEMO_SECONDARY(d)->addr);
 	return write_file(path, text);
 }
 
 /* server:, log: and key: - the same shape for both servers. */
 static int common_conf(const demo_t *d, const demo_server_t *s,
-		       const char *identity, char *buf, size_t len)
+                       const char *identity, char *buf, size_t len)
 {
 	const demo_server_t *p = DEMO_PRIMARY(d);
-	int n = snprintf(buf, len,
-		"# dynzone demo: the %s (generated)\n"
-		"server:\n"
-		"  listen: [\"%s@%u\"]\n"
-		"  identity: %s\n"
-		"  data-dir: %s\n"
-		"  control: %s/control.sock\n"
-		"  workers: 1\n"
-		"  # names are resolved by the primary itself: the demo never\n"
-		"  # asks the system's resolver\n"
-		"  resolver: [\"%s@%u\"]\n"
-		"log:\n"
-		"  - target: %s\n"
-		"    format: json\n"
-		"    level: info\n"
-		"    categories: [general, update, notify, xfr-in, xfr-out,"
-		" security, control]\n"
-		"key:\n"
-		"  - id: " DEMO_KEY_NAME "\n"
-		"    algorithm: hmac-sha256\n"
-		"    secret: %s\n",
-		s->label, s->addr, (unsigned)s->port, identity, s->dir,
-		s->dir, p->addr, (unsigned)p->port, s->log, d->secret);
+	int n = snprintf(
+	        buf, len,
+	        "# dynzone demo: the %s (generated)\n"
+	        "server:\n"
+	        "  listen: [\"%s@%u\"]\n"
+	        "  identity: %s\n"
+	        "  data-dir: \"%s\"\n"
+	        "  control: \"%s/control.sock\"\n"
+	        "  workers: 1\n"
+	        "  # names are resolved by the primary itself: the demo never\n"
+	        "  # asks the system's resolver\n"
+	        "  resolver: [\"%s@%u\"]\n"
+	        "log:\n"
+	        "  - target: \"%s\"\n"
+	        "    format: json\n"
+	        "    level: info\n"
+	        "    categories: [general, update, notify, xfr-in, xfr-out,"
+	        " security, control]\n"
+	        "key:\n"
+	        "  - id: " DEMO_KEY_NAME "\n"
+	        "    algorithm: hmac-sha256\n"
+	        "    secret: %s\n",
+	        s->label, s->addr, (unsigned)s->port, identity, s->dir, s->dir,
+	        p->addr, (unsigned)p->port, s->log, d->secret);
 	return n > 0 && (size_t)n < len ? n : DZ_ESPACE;
 }
 
@@ -200,23 +202,23 @@ static int write_primary(const demo_t *d)
 	 * knows its primary by (on loopback the kernel would pick 127.0.0.1).
 	 */
 	int m = snprintf(text + n, sizeof(text) - (size_t)n,
-		"remote:\n"
-		"  - id: secondary\n"
-		"    address: [\"%s@%u\"]\n"
-		"    key: " DEMO_KEY_NAME "\n"
-		"    via: \"%s\"\n"
-		"acl:\n"
-		"  - id: demo-key\n"
-		"    key: [" DEMO_KEY_NAME "]\n"
-		"    action: [update, transfer]\n"
-		"zone:\n"
-		"  - domain: " DEMO_ZONE "\n"
-		"    file: demo.test.zone\n"
-		"    role: primary\n"
-		"    acl: [demo-key]\n"
-		"    notify: [secondary]\n"
-		"    notify-ns: false\n",
-		s->addr, (unsigned)s->port, p->addr);
+	                 "remote:\n"
+	                 "  - id: secondary\n"
+	                 "    address: [\"%s@%u\"]\n"
+	                 "    key: " DEMO_KEY_NAME "\n"
+	                 "    via: \"%s\"\n"
+	                 "acl:\n"
+	                 "  - id: demo-key\n"
+	                 "    key: [" DEMO_KEY_NAME "]\n"
+	                 "    action: [update, transfer]\n"
+	                 "zone:\n"
+	                 "  - domain: " DEMO_ZONE "\n"
+	                 "    file: demo.test.zone\n"
+	                 "    role: primary\n"
+	                 "    acl: [demo-key]\n"
+	                 "    notify: [secondary]\n"
+	                 "    notify-ns: false\n",
+	                 s->addr, (unsigned)s->port, p->addr);
 	if (m < 0 || (size_t)m >= sizeof(text) - (size_t)n) {
 		return DZ_ESPACE;
 	}
@@ -235,17 +237,17 @@ static int write_secondary(const demo_t *d)
 	/* notify-ns stays on: ns1 is the MNAME (the primary, RFC 1996 §2)
 	 * and ns2 is this server's identity, so both are left out. */
 	int m = snprintf(text + n, sizeof(text) - (size_t)n,
-		"remote:\n"
-		"  - id: primary\n"
-		"    address: [\"%s@%u\"]\n"
-		"    key: " DEMO_KEY_NAME "\n"
-		"    via: \"%s\"\n"
-		"zone:\n"
-		"  - domain: " DEMO_ZONE "\n"
-		"    file: demo.test.zone\n"
-		"    role: secondary\n"
-		"    primaries: [primary]\n",
-		p->addr, (unsigned)p->port, s->addr);
+	                 "remote:\n"
+	                 "  - id: primary\n"
+	                 "    address: [\"%s@%u\"]\n"
+	                 "    key: " DEMO_KEY_NAME "\n"
+	                 "    via: \"%s\"\n"
+	                 "zone:\n"
+	                 "  - domain: " DEMO_ZONE "\n"
+	                 "    file: demo.test.zone\n"
+	                 "    role: secondary\n"
+	                 "    primaries: [primary]\n",
+	                 p->addr, (unsigned)p->port, s->addr);
 	if (m < 0 || (size_t)m >= sizeof(text) - (size_t)n) {
 		return DZ_ESPACE;
 	}
@@ -259,12 +261,12 @@ static int make_key(demo_t *d)
 		return -EIO;
 	}
 	int n = dz_base64_encode(d->secret, sizeof(d->secret), raw,
-				 sizeof(raw));
+	                         sizeof(raw));
 	if (n < 0) {
 		return n;
 	}
 	return dz_tsig_key_init(&d->key, DEMO_KEY_NAME, "hmac-sha256",
-				d->secret);
+	                        d->secret);
 }
 
 static int set_paths(demo_server_t *s, const char *root)
@@ -347,8 +349,8 @@ void demo_stop(demo_server_t *s)
 	int64_t deadline = demo_mono_ms() + 10000;
 	while (demo_alive(s)) {
 		if (demo_mono_ms() > deadline) {
-			msg_warning("%s (pid %d) did not stop: killed", s->label,
-				    (int)s->pid);
+			msg_warning("%s (pid %d) did not stop: killed",
+			            s->label, (int)s->pid);
 			(void)kill(s->pid, SIGKILL);
 			(void)waitpid(s->pid, NULL, 0);
 			s->pid = 0;
@@ -360,7 +362,7 @@ void demo_stop(demo_server_t *s)
 }
 
 static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
+                      struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
