@@ -14,6 +14,8 @@ void dz_compr_init(dz_compr_t *c, const uint8_t *pkt)
 {
 	c->pkt = pkt;
 	c->count = 0;
+	c->linked = 0;
+	memset(c->head, 0, sizeof(c->head));
 }
 
 static inline uint8_t lower(uint8_t b)
@@ -62,50 +64,148 @@ static bool match_at(const uint8_t *pkt, size_t off, const uint8_t *suf)
 	}
 }
 
-/* Offset of an earlier name equal to \p suf, or -1. */
-static int find_target(const dz_compr_t *c, const uint8_t *pkt,
-                       const uint8_t *suf)
+/*
+ * Unlink the targets dropped by a rollback (count lowered by the caller).
+ * Chains are last-in first-out and targets leave newest first, so each one
+ * is the head of its bucket when it goes.
+ */
+static void sync_chains(dz_compr_t *c)
 {
-	for (uint16_t i = 0; i < c->count; i++) {
-		if (match_at(pkt, c->offset[i], suf)) {
+	while (c->linked > c->count) {
+		uint16_t i = --c->linked;
+		c->head[c->hash[i] & (DZ_COMPR_BUCKETS - 1)] = c->next[i];
+	}
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGH (ONES * 0x80)
+
+/* Eight octets with ASCII A-Z folded to lower case, all at once: a byte
+ * is upper case when its low 7 bits are >= 'A' and not > 'Z' and its top
+ * bit is clear (no addition carries across bytes: x <= 0x7F). */
+static uint64_t lower8(uint64_t w)
+{
+	uint64_t x = w & ~HIGH;
+	uint64_t ge_a = x + ONES * (0x80 - 'A');
+	uint64_t gt_z = x + ONES * (0x80 - 'Z' - 1);
+	return w | ((ge_a & ~gt_z & ~w & HIGH) >> 2);
+}
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+/* Hash of the label (length octet included) folded to lower case, chained
+ * onto the hash of the rest of the name, so equal names hash equal in any
+ * case. Eight octets per step; the length octet (< 64) never changes. */
+static uint64_t hash_label(uint64_t h, const uint8_t *label)
+{
+	size_t n = (size_t)label[0] + 1;
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, label + i, 8);
+		h = mix(h, lower8(w));
+	}
+	if (i < n) {
+		w = 0;
+		for (size_t k = 0; i + k < n; k++) {
+			w |= (uint64_t)label[i + k] << (8 * k);
+		}
+		h = mix(h, lower8(w));
+	}
+	return h;
+}
+
+static uint16_t fold(uint64_t h)
+{
+	return (uint16_t)(h >> 48);
+}
+
+/* Offset of an earlier name equal to \p suf (of hash \p h), or -1. */
+static int find_target(const dz_compr_t *c, const uint8_t *pkt,
+                       const uint8_t *suf, uint16_t h)
+{
+	/* Links only ever point to older targets, so the walk ends. */
+	uint16_t i = c->head[h & (DZ_COMPR_BUCKETS - 1)];
+	while (i != 0) {
+		i--;
+		if (c->hash[i] == h && match_at(pkt, c->offset[i], suf)) {
 			return c->offset[i];
 		}
+		i = c->next[i];
 	}
 	return -1;
 }
 
-/*
- * Split \p name into the literal prefix (its length in *prefix) and the
- * longest suffix already in the message (its offset in *target, -1 if
- * none). The root label alone is never pointed to: a pointer is 2 octets.
- */
-static void best_match(const dz_compr_t *c, const uint8_t *pkt,
-                       const uint8_t *name, size_t *prefix, int *target)
+/* The labels of a name: where each starts, and the hash of the suffix
+ * starting there. */
+typedef struct labels {
+	unsigned n;
+	uint8_t off[DZ_NAME_MAXLABELS];
+	uint16_t hash[DZ_NAME_MAXLABELS];
+} labels_t;
+
+/* Split \p name (trusted: our own wire form) into labels, hashing every
+ * suffix from the root up. */
+static void split(const uint8_t *name, labels_t *l)
 {
 	size_t off = 0;
+	uint64_t h = 0;
 
-	while (name[off] != 0) {
-		int t = find_target(c, pkt, name + off);
+	l->n = 0;
+	while (name[off] != 0 && l->n < DZ_NAME_MAXLABELS &&
+	       off < DZ_NAME_MAXLEN) {
+		l->off[l->n++] = (uint8_t)off;
+		off += (size_t)name[off] + 1;
+	}
+	for (unsigned k = l->n; k-- > 0;) {
+		h = hash_label(h, name + l->off[k]);
+		l->hash[k] = fold(h);
+	}
+}
+
+/*
+ * The longest suffix of \p name already in the message: its label index in
+ * *first (l->n if none; the literal prefix is the labels before it) and
+ * its offset in *target (-1 if none). The root label alone is never pointed
+ * to: a pointer is 2 octets.
+ */
+static void best_match(const dz_compr_t *c, const uint8_t *pkt,
+                       const uint8_t *name, const labels_t *l, unsigned *first,
+                       int *target)
+{
+	for (unsigned k = 0; k < l->n; k++) {
+		int t = find_target(c, pkt, name + l->off[k], l->hash[k]);
 		if (t >= 0) {
-			*prefix = off;
+			*first = k;
 			*target = t;
 			return;
 		}
-		off += (size_t)name[off] + 1;
 	}
-	*prefix = off;
+	*first = l->n;
 	*target = -1;
 }
 
-/* Remember each label of the literal part written at pkt[pos]. */
-static void remember(dz_compr_t *c, const uint8_t *name, size_t prefix,
+/* Remember the first \p upto labels of the name written at pkt[pos]. */
+static void remember(dz_compr_t *c, const labels_t *l, unsigned upto,
                      size_t pos)
 {
-	for (size_t off = 0; off < prefix; off += (size_t)name[off] + 1) {
-		if (c->count >= DZ_COMPR_MAX || pos + off >= PTR_LIMIT) {
+	for (unsigned k = 0; k < upto; k++) {
+		size_t at = pos + l->off[k];
+		if (c->count >= DZ_COMPR_MAX || at >= PTR_LIMIT) {
 			return;
 		}
-		c->offset[c->count++] = (uint16_t)(pos + off);
+		uint16_t i = c->count++;
+		uint16_t *head = &c->head[l->hash[k] & (DZ_COMPR_BUCKETS - 1)];
+		c->offset[i] = (uint16_t)at;
+		c->hash[i] = l->hash[k];
+		c->next[i] = *head;
+		*head = (uint16_t)(i + 1);
+		c->linked = c->count;
 	}
 }
 
@@ -119,15 +219,26 @@ static size_t wire_len(const uint8_t *name)
 	return off + 1;
 }
 
+/* Length of the literal part: the labels before \p first. */
+static size_t prefix_len(const uint8_t *name, const labels_t *l, unsigned first)
+{
+	return first < l->n ? l->off[first] : wire_len(name) - 1;
+}
+
 int dz_compr_put_name(dz_compr_t *c, uint8_t *pkt, size_t cap, size_t pos,
                       const uint8_t *name, bool compress)
 {
+	labels_t l;
 	size_t prefix;
+	unsigned first = 0;
 	int target = -1;
 	bool use = compress && c != NULL;
 
 	if (use) {
-		best_match(c, pkt, name, &prefix, &target);
+		sync_chains(c);
+		split(name, &l);
+		best_match(c, pkt, name, &l, &first, &target);
+		prefix = prefix_len(name, &l, first);
 	} else {
 		prefix = wire_len(name) - 1;
 	}
@@ -145,7 +256,7 @@ int dz_compr_put_name(dz_compr_t *c, uint8_t *pkt, size_t cap, size_t pos,
 	/* Names that may not be compressed (RFC 3597 §4) are not targets
 	 * either, so nothing ever points into rdata a middlebox may rewrite. */
 	if (use) {
-		remember(c, name, prefix, pos);
+		remember(c, &l, first, pos);
 	}
 	return (int)need;
 }

@@ -9,18 +9,32 @@
 #include "lib/util/api.h"
 
 /*! Compression targets remembered per message; later names just aren't
- *  compressed against targets beyond this. */
-#define DZ_COMPR_MAX 128
+ *  compressed against targets beyond this. Enough for every label start
+ *  of a 16 KiB message of typical records (a pointer reaches 0x3FFF). */
+#define DZ_COMPR_MAX 1024
+
+/*! Hash buckets of the target table (a power of two). */
+#define DZ_COMPR_BUCKETS 512
 
 /*!
  * \brief Offsets of names already written to the message being rendered.
  *        Transparent so a renderer can keep it on the stack; init with
  *        dz_compr_init().
+ *
+ * Targets are kept in \p offset in the order they were added; a renderer
+ * rolls back by restoring \p count to an earlier value (the hash chains
+ * are brought back in line on the next call). Each target is also linked
+ * into a hash chain keyed by its name folded to lower case, so a lookup
+ * costs a probe per suffix rather than a scan of every target.
  */
 typedef struct dz_compr {
 	const uint8_t *pkt;   /*!< start of the message being written */
-	uint16_t count;
+	uint16_t count;       /*!< targets in use */
+	uint16_t linked;      /*!< targets linked into the chains */
 	uint16_t offset[DZ_COMPR_MAX]; /*!< where each remembered name starts */
+	uint16_t hash[DZ_COMPR_MAX];   /*!< each target's name hash */
+	uint16_t next[DZ_COMPR_MAX];   /*!< older target in the chain, +1; 0 ends */
+	uint16_t head[DZ_COMPR_BUCKETS]; /*!< newest target per bucket, +1 */
 } dz_compr_t;
 
 /*! \brief Start a table for the message at \p pkt. */

@@ -3,6 +3,7 @@
  * message by message. */
 #include "lib/xfr/xfr.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,8 +73,20 @@ struct dz_xfr_out {
 	bool have;
 	dz_rr_t cur;
 
+	size_t fill; /* stop adding records once a message is this long */
+
 	dz_xfr_stats_t stats;
 };
+
+/*
+ * Stream messages are filled to about 16 KiB, as Knot does, not to 64 KiB:
+ * a compression pointer reaches only the first 0x4000 octets (RFC 1035
+ * §4.1.4), so names further in a message can neither be pointed to nor
+ * shorten later owners, and the transfer grows. The record that crosses
+ * the mark still goes in (a message is never refused for it), so a record
+ * of any size up to the caller's cap fits.
+ */
+#define XFR_MSG_FILL 16384
 
 /* --- cursor --------------------------------------------------------------- */
 
@@ -247,6 +260,7 @@ static int out_new(const dz_zone_t *zone, const dz_msg_t *query,
 	x->soa.ttl = soa.ttl;
 	(void)dz_rrset_next(&it, &x->soa.rdata, &x->soa.rdlen);
 	x->apex = dz_zone_apex(zone);
+	x->fill = XFR_MSG_FILL;
 	dz_zone_iter_init(&x->zit, zone);
 	*out = x;
 	return DZ_OK;
@@ -435,7 +449,7 @@ int dz_xfr_out_next(dz_xfr_out_t *x, uint8_t *buf, size_t cap, size_t reserve)
 		return 0;
 	}
 	int ret = begin_msg(x, &r, buf, cap, reserve, x->stats.messages == 0);
-	while (ret == DZ_OK && load(x)) {
+	while (ret == DZ_OK && r.pos < x->fill && load(x)) {
 		ret = put_cur(&r, &x->cur);
 		if (ret == DZ_OK) {
 			x->have = false;
@@ -468,6 +482,7 @@ int dz_xfr_out_ixfr_udp(const dz_zone_t *zone, const dz_msg_t *query,
 	if (ret != DZ_OK) {
 		return ret;
 	}
+	x->fill = SIZE_MAX; /* one datagram: as full as the client allows */
 	int len = dz_xfr_out_next(x, buf, cap, reserve);
 	/* RFC 1995 §2: the whole answer in one datagram, or not at all. */
 	if (len > 0 && load(x)) {

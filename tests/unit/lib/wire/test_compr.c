@@ -176,16 +176,16 @@ static void compr_full_table_still_writes_names(void **state)
 	size_t pos = 12;
 	dz_compr_init(&c, pkt);
 	for (int i = 0; i < DZ_COMPR_MAX + 10; i++) {
-		snprintf(name, sizeof(name), "n%03d.", i);
+		snprintf(name, sizeof(name), "n%04d.", i);
 		int n = put(&c, pos, name, true);
-		assert_int_equal(n, 6);
+		assert_int_equal(n, 7);
 		pos += (size_t)n;
 	}
 	assert_int_equal(c.count, DZ_COMPR_MAX);
 	/* An early name is still found; a late one was never remembered. */
-	assert_int_equal(put(&c, pos, "n000.", true), 2);
-	snprintf(name, sizeof(name), "n%03d.", DZ_COMPR_MAX + 5);
-	assert_int_equal(put(&c, pos, name, true), 6);
+	assert_int_equal(put(&c, pos, "n0000.", true), 2);
+	snprintf(name, sizeof(name), "n%04d.", DZ_COMPR_MAX + 5);
+	assert_int_equal(put(&c, pos, name, true), 7);
 }
 
 static void compr_rfc1035_example_offsets(void **state)
@@ -229,6 +229,142 @@ static void compr_count_restore_rolls_back_targets(void **state)
 	assert_memory_equal(pkt + 25, "\3new\xC0\x0C", 6);
 }
 
+static void compr_rollback_then_reuse_keeps_older_targets(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	dz_compr_init(&c, pkt);
+	put(&c, 12, "a.example.com.", true);
+	uint16_t mark = c.count;
+	/* Targets in the same chains as the ones kept, then dropped. */
+	put(&c, 27, "b.a.example.com.", true);
+	put(&c, 31, "example.com.", true);
+	c.count = mark;
+	memset(pkt + 27, 0xEE, 16);
+	/* The dropped target at 27 is never pointed to, the kept ones are. */
+	assert_int_equal(put(&c, 27, "b.a.example.com.", true), 4);
+	assert_memory_equal(pkt + 27, "\1b\xC0\x0C", 4);
+	assert_int_equal(put(&c, 31, "x.y.", true), 5);
+	assert_int_equal(put(&c, 36, "b.a.example.com.", true), 2);
+	assert_memory_equal(pkt + 36, "\xC0\x1B", 2);
+	assert_int_equal(put(&c, 38, "com.", true), 2);
+	assert_memory_equal(pkt + 38, "\xC0\x16", 2);
+}
+
+static void compr_hash_collisions_still_compare_names(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	char name[32];
+	size_t pos = 12;
+	dz_compr_init(&c, pkt);
+	/* More targets than buckets: chains hold several names each, and
+	 * only an equal name may be pointed to. */
+	for (int i = 0; i < 3 * DZ_COMPR_BUCKETS / 2; i++) {
+		snprintf(name, sizeof(name), "q%04d.zone.", i);
+		pos += (size_t)put(&c, pos, name, true);
+	}
+	/* Targets dropped by a rollback leave the chains intact. */
+	uint16_t mark = c.count;
+	size_t dropped = pos;
+	for (int i = 0; i < DZ_COMPR_BUCKETS / 2; i++) {
+		snprintf(name, sizeof(name), "r%04d.zone.", i);
+		pos += (size_t)put(&c, pos, name, true);
+	}
+	c.count = mark;
+	memset(pkt + dropped, 0xEE, pos - dropped);
+	pos = dropped;
+	for (int i = 0; i < 3 * DZ_COMPR_BUCKETS / 2; i++) {
+		uint8_t back[DZ_NAME_MAXLEN], want[DZ_NAME_MAXLEN];
+		size_t at = pos;
+		snprintf(name, sizeof(name), "Q%04d.ZONE.", i);
+		assert_int_equal(put(&c, pos, name, true), 2);
+		assert_int_equal(dz_name_from_wire(back, pkt, pos + 2, &at),
+		                 12);
+		W(name, want);
+		assert_true(dz_name_equal(back, want));
+	}
+	assert_int_equal(put(&c, pos, "q9999.zone.", true), 8);
+	assert_int_equal(put(&c, pos, "r0000.zone.", true), 8);
+}
+
+/* xorshift32: a fixed sequence, so a failure repeats. */
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* A random name under a few shared suffixes, in random case. */
+static void random_name(uint32_t *s, char *out, size_t cap)
+{
+	static const char *const tails[] = {"example.com.", "EXAMPLE.com.",
+	                                    "b.example.com.", "net.", "."};
+	const char *tail = tails[rnd(s) % 5];
+	size_t w = 0;
+	unsigned labels = rnd(s) % 4;
+	for (unsigned k = 0; k < labels; k++) {
+		unsigned len = 1 + rnd(s) % 3;
+		for (unsigned i = 0; i < len; i++) {
+			char ch = (char)('a' + rnd(s) % 3);
+			out[w++] = (rnd(s) & 1) ? (char)(ch - 'a' + 'A') : ch;
+		}
+		out[w++] = '.';
+	}
+	snprintf(out + w, cap - w, "%s", strcmp(tail, ".") == 0 && w > 0
+	                                         ? ""
+	                                         : tail);
+}
+
+/* Every pointer in the name written at pkt[pos] goes backwards and below
+ * 0x4000. */
+static void assert_pointers_backwards(size_t pos)
+{
+	size_t at = pos;
+	for (;;) {
+		uint8_t len = pkt[at];
+		if ((len & 0xC0) == 0xC0) {
+			size_t to = ((size_t)(len & 0x3F) << 8) | pkt[at + 1];
+			assert_true(to < at);
+			assert_true(to < 0x4000);
+			return;
+		}
+		if (len == 0) {
+			return;
+		}
+		at += (size_t)len + 1;
+	}
+}
+
+static void compr_random_names_decode_equal_with_backward_pointers(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	uint32_t seed = 2026;
+	/* Start near the limit so names cross 0x4000 as well. */
+	size_t pos = 0x3000;
+	dz_compr_init(&c, pkt);
+	while (pos < sizeof(pkt) - DZ_NAME_MAXLEN) {
+		char str[64];
+		uint8_t want[DZ_NAME_MAXLEN], back[DZ_NAME_MAXLEN];
+		random_name(&seed, str, sizeof(str));
+		W(str, want);
+		int n = dz_compr_put_name(&c, pkt, sizeof(pkt), pos, want,
+		                          true);
+		assert_true(n > 0);
+		assert_pointers_backwards(pos);
+		size_t at = pos;
+		assert_int_equal(dz_name_from_wire(back, pkt, pos + (size_t)n,
+		                                   &at),
+		                 (int)dz_name_len(want));
+		assert_int_equal(at, pos + (size_t)n);
+		assert_true(dz_name_equal(back, want));
+		pos += (size_t)n;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +381,10 @@ int main(void)
 		cmocka_unit_test(compr_rfc1035_example_offsets),
 		cmocka_unit_test(compr_follows_pointers_of_earlier_names),
 		cmocka_unit_test(compr_count_restore_rolls_back_targets),
+		cmocka_unit_test(compr_rollback_then_reuse_keeps_older_targets),
+		cmocka_unit_test(compr_hash_collisions_still_compare_names),
+		cmocka_unit_test(
+		        compr_random_names_decode_equal_with_backward_pointers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
