@@ -15,7 +15,24 @@ void dz_compr_init(dz_compr_t *c, const uint8_t *pkt)
 	c->pkt = pkt;
 	c->count = 0;
 	c->linked = 0;
-	memset(c->head, 0, sizeof(c->head));
+	memset(c->used, 0, sizeof(c->used));
+}
+
+/* The chain head of bucket \p b (0: empty), valid or not yet touched. */
+static inline uint16_t bucket_head(const dz_compr_t *c, unsigned b)
+{
+	return (c->used[b / 64] >> (b % 64)) & 1 ? c->head[b] : 0;
+}
+
+/* The chain head of bucket \p b for writing: initialised on first use. */
+static inline uint16_t *bucket_ref(dz_compr_t *c, unsigned b)
+{
+	uint64_t bit = (uint64_t)1 << (b % 64);
+	if ((c->used[b / 64] & bit) == 0) {
+		c->used[b / 64] |= bit;
+		c->head[b] = 0;
+	}
+	return &c->head[b];
 }
 
 static inline uint8_t lower(uint8_t b)
@@ -73,7 +90,7 @@ static void sync_chains(dz_compr_t *c)
 {
 	while (c->linked > c->count) {
 		uint16_t i = --c->linked;
-		c->head[c->hash[i] & (DZ_COMPR_BUCKETS - 1)] = c->next[i];
+		*bucket_ref(c, c->hash[i] & (DZ_COMPR_BUCKETS - 1)) = c->next[i];
 	}
 }
 
@@ -130,7 +147,7 @@ static int find_target(const dz_compr_t *c, const uint8_t *pkt,
                        const uint8_t *suf, uint16_t h)
 {
 	/* Links only ever point to older targets, so the walk ends. */
-	uint16_t i = c->head[h & (DZ_COMPR_BUCKETS - 1)];
+	uint16_t i = bucket_head(c, h & (DZ_COMPR_BUCKETS - 1));
 	while (i != 0) {
 		i--;
 		if (c->hash[i] == h && match_at(pkt, c->offset[i], suf)) {
@@ -200,7 +217,7 @@ static void remember(dz_compr_t *c, const labels_t *l, unsigned upto,
 			return;
 		}
 		uint16_t i = c->count++;
-		uint16_t *head = &c->head[l->hash[k] & (DZ_COMPR_BUCKETS - 1)];
+		uint16_t *head = bucket_ref(c, l->hash[k] & (DZ_COMPR_BUCKETS - 1));
 		c->offset[i] = (uint16_t)at;
 		c->hash[i] = l->hash[k];
 		c->next[i] = *head;

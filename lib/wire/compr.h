@@ -35,6 +35,9 @@ typedef struct dz_compr {
 	uint16_t hash[DZ_COMPR_MAX];   /*!< each target's name hash */
 	uint16_t next[DZ_COMPR_MAX];   /*!< older target in the chain, +1; 0 ends */
 	uint16_t head[DZ_COMPR_BUCKETS]; /*!< newest target per bucket, +1 */
+	/*! Buckets whose \p head is valid: clearing these 64 octets per
+	 *  message instead of \p head's 1 KiB keeps small answers cheap. */
+	uint64_t used[DZ_COMPR_BUCKETS / 64];
 } dz_compr_t;
 
 /*! \brief Start a table for the message at \p pkt. */
