@@ -91,6 +91,19 @@ static stats_transport_t transport_of(const net_query_t *q)
 	return v6 ? STATS_UDP6 : STATS_UDP4;
 }
 
+/* The answer's size for the query log: octets, 0 when nothing was sent,
+ * or "stream" for an answer of many messages (AXFR/IXFR over TCP), whose
+ * handler return value NET_STREAM is not a length. */
+static void size_str(int len, char *buf, size_t cap)
+{
+	if (len == NET_STREAM) {
+		snprintf(buf, cap, "stream");
+	} else {
+		snprintf(buf, cap, "%d",
+		         len > 0 && len <= NET_MSG_MAX ? len : 0);
+	}
+}
+
 /* The query log line (category query, off unless switched on). */
 static void log_query(const net_query_t *q, const query_info_t *info,
                       int len)
@@ -106,13 +119,14 @@ static void log_query(const net_query_t *q, const query_info_t *info,
 	if (dz_rrtype_to_str(info->qtype, type, sizeof(type)) < 0) {
 		snprintf(type, sizeof(type), "TYPE%u", info->qtype);
 	}
-	char rbuf[16];
+	char rbuf[16], size[16];
+	size_str(len, size, sizeof(size));
 	const dz_zone_t *zone = info->zone;
 	log_event(LOG_LEVEL_INFO, LOG_CAT_QUERY,
 	          zone != NULL ? dz_zone_origin(zone) : NULL, q->peer, "query",
-	          "qname=%s qtype=%s rcode=%s transport=%s size=%d", name,
-	          type, stats_rcode_name(info->rcode, rbuf, sizeof(rbuf)),
-	          stats_transport_name(transport_of(q)), len > 0 ? len : 0);
+	          "qname=%s qtype=%s rcode=%s transport=%s size=%s", name, type,
+	          stats_rcode_name(info->rcode, rbuf, sizeof(rbuf)),
+	          stats_transport_name(transport_of(q)), size);
 }
 
 int dispatch_tsig_verify(void *ctx, const struct dz_msg *req, size_t *reserve)

@@ -38,6 +38,41 @@ static void time_str(const struct timespec *ts, char *buf, size_t len)
 
 /* ===== status ============================================================= */
 
+/* The journal of a dynamic zone (issue 5 §5): its size and the serials it
+ * spans, oldest first ("-" when it holds none yet). */
+static void journal_text(ctl_resp_t *resp, const zone_journal_stat_t *j)
+{
+	if (!j->kept) {
+		return;
+	}
+	ctl_resp_printf(resp, " journal-size=%" PRIu64, j->size);
+	if (j->has_serial) {
+		ctl_resp_printf(resp,
+		                " journal-oldest=%" PRIu32
+		                " journal-newest=%" PRIu32,
+		                j->oldest, j->newest);
+	} else {
+		ctl_resp_printf(resp, " journal-oldest=- journal-newest=-");
+	}
+}
+
+static void journal_json(ctl_resp_t *resp, const zone_journal_stat_t *j)
+{
+	if (!j->kept) {
+		return;
+	}
+	ctl_resp_printf(resp, ",\"journal-size\":%" PRIu64, j->size);
+	if (j->has_serial) {
+		ctl_resp_printf(resp,
+		                ",\"journal-oldest\":%" PRIu32
+		                ",\"journal-newest\":%" PRIu32,
+		                j->oldest, j->newest);
+	} else {
+		ctl_resp_printf(resp, ",\"journal-oldest\":null"
+		                      ",\"journal-newest\":null");
+	}
+}
+
 /* \p extra: more fields (server/xfrin: a secondary's refresh state). */
 static void status_text(ctl_resp_t *resp, const zone_status_t *st,
                         const char *extra)
@@ -55,6 +90,7 @@ static void status_text(ctl_resp_t *resp, const zone_status_t *st,
 		                when);
 	}
 	ctl_resp_printf(resp, " queries=%" PRIu64, st->queries);
+	journal_text(resp, &st->journal);
 	if (st->error != NULL) {
 		ctl_resp_printf(resp, " error=\"%s:%u:%u: %s\"",
 		                st->error->file, st->error->line,
@@ -81,6 +117,7 @@ static void status_json(ctl_resp_t *resp, const zone_status_t *st,
 		                when);
 	}
 	ctl_resp_printf(resp, ",\"queries\":%" PRIu64, st->queries);
+	journal_json(resp, &st->journal);
 	if (st->error != NULL) {
 		ctl_resp_printf(resp, ",\"error\":{\"file\":");
 		ctl_resp_json_str(resp, st->error->file);

@@ -196,6 +196,7 @@ static int start_net(server_t *srv)
 	        .udp_workers = srv->udp_workers,
 	        .tcp_idle_ms = cs->tcp_idle_timeout * 1000u,
 	        .tcp_max_conns = cs->tcp_max_clients,
+	        .udp_max_payload = cs->udp_max_payload,
 	};
 	int ret = net_new(&srv->loop, &nc, &srv->net);
 	if (ret != DZ_OK) {

@@ -24,6 +24,11 @@ static void apply_defaults(net_config_t *c)
 	if (c->tcp_write_max == 0) {
 		c->tcp_write_max = NET_TCP_WRITE_MAX_DEFAULT;
 	}
+	if (c->udp_max_payload == 0) {
+		c->udp_max_payload = NET_UDP_PAYLOAD_DEFAULT;
+	} else if (c->udp_max_payload < 512) {
+		c->udp_max_payload = 512; /* every client may receive 512 */
+	}
 }
 
 int net_new(uv_loop_t *loop, const net_config_t *conf, net_t **out)

@@ -18,6 +18,13 @@ typedef enum { NET_UDP = 0, NET_TCP, NET_TRANSPORT_COUNT } net_transport_t;
 #define NET_MSG_MAX 65535
 
 /*
+ * Largest UDP query read whole. DNS queries are small (a question, an OPT,
+ * perhaps a TSIG or an UPDATE of a few records); a longer datagram is
+ * dropped and counted, and a client that needs more uses TCP.
+ */
+#define NET_UDP_QUERY_MAX 4096
+
+/*
  * Handler return value meaning "this query is answered by a stream of
  * messages registered with net_query_set_stream()" (TCP only). It is larger
  * than any message length, so it cannot be confused with one.
@@ -39,6 +46,7 @@ typedef struct net_reply net_reply_t;
 #define NET_TCP_IDLE_DEFAULT_MS 10000
 #define NET_TCP_MAX_CONNS_DEFAULT 512
 #define NET_TCP_WRITE_MAX_DEFAULT (256 * 1024)
+#define NET_UDP_PAYLOAD_DEFAULT 1232 /* DNS Flag Day 2020: no fragments */
 
 /*
  * Produce the next message of a stream (a zone transfer, say) into \p buf of
@@ -52,8 +60,9 @@ typedef void (*net_stream_free_t)(void *sctx);
 /*
  * One received message, as the handler sees it. Everything is borrowed for
  * the duration of the handler call only. The handler writes its answer into
- * resp (resp_cap bytes: always NET_MSG_MAX; the handler picks the real limit
- * from EDNS on UDP) and returns its length.
+ * resp, at most resp_cap bytes (TCP: NET_MSG_MAX; UDP: the configured
+ * udp_max_payload, within which the handler picks the real limit from the
+ * query's EDNS) and returns its length.
  */
 typedef struct {
 	const uint8_t *req;
@@ -120,6 +129,10 @@ typedef struct {
 	unsigned tcp_max_conns; /* beyond it, accept and close; 0: default */
 	size_t tcp_write_max;   /* stop reading a client with more unsent; 0:
 	                           default */
+	/* Largest UDP answer (server.udp-max-payload): the size of each
+	 * worker's response slots and the resp_cap of UDP queries. 0:
+	 * NET_UDP_PAYLOAD_DEFAULT; below 512 (RFC 1035 §4.2.1), 512. */
+	uint16_t udp_max_payload;
 } net_config_t;
 
 /* Counters of one transport. */

@@ -26,8 +26,10 @@ typedef union {
 
 /*
  * Everything a worker touches per datagram is allocated here once, so the
- * hot path neither allocates nor locks. The two buffer arrays come last:
- * they are large and are not cleared.
+ * hot path neither allocates nor locks. The datagram slots are one block
+ * of their own (net_udp_slots_size): NET_UDP_BATCH receive slots of
+ * NET_UDP_QUERY_MAX bytes, then NET_UDP_BATCH answer slots of the
+ * configured udp_max_payload, each slot a whole number of cache lines.
  */
 struct net_udp_worker {
 	net_counter_block_t stats;
@@ -45,9 +47,41 @@ struct net_udp_worker {
 	struct sockaddr_storage peer[NET_UDP_BATCH];
 	cmsg_buf_t in_ctrl[NET_UDP_BATCH];
 	cmsg_buf_t out_ctrl[NET_UDP_BATCH];
-	uint8_t rx[NET_UDP_BATCH][NET_MSG_MAX];
-	uint8_t tx[NET_UDP_BATCH][NET_MSG_MAX];
+	uint8_t *slots;   /* the receive slots, then the answer slots */
+	size_t rx_stride; /* bytes from one receive slot to the next */
+	size_t tx_stride;
+	size_t tx_cap; /* udp_max_payload: resp_cap of every answer */
 };
+
+#define CACHE_LINE 64
+
+/*
+ * Bytes from one slot of \p size to the next: whole cache lines, and an
+ * odd number of them. Handlers touch the first lines of each slot most
+ * (a query's header and question); with a stride of 4096 bytes, say,
+ * those lines of all 32 slots would fall into the same set of an L1 cache
+ * (sets repeat every 4 KiB) and evict one another. An odd line count
+ * spreads them over 32 different sets.
+ */
+static size_t slot_stride(size_t size)
+{
+	size_t lines = (size + CACHE_LINE - 1) / CACHE_LINE;
+	if (lines % 2 == 0) {
+		lines++;
+	}
+	return lines * CACHE_LINE;
+}
+
+static uint8_t *rx_slot(const net_udp_worker_t *w, int i)
+{
+	return w->slots + (size_t)i * w->rx_stride;
+}
+
+static uint8_t *tx_slot(const net_udp_worker_t *w, int k)
+{
+	return w->slots + NET_UDP_BATCH * w->rx_stride +
+	       (size_t)k * w->tx_stride;
+}
 
 /* ===== Receive ============================================================ */
 
@@ -55,8 +89,8 @@ static int udp_recv(net_udp_worker_t *w, int fd)
 {
 	for (int i = 0; i < NET_UDP_BATCH; i++) {
 		struct msghdr *h = &w->in[i].msg_hdr;
-		w->in_iov[i].iov_base = w->rx[i];
-		w->in_iov[i].iov_len = NET_MSG_MAX;
+		w->in_iov[i].iov_base = rx_slot(w, i);
+		w->in_iov[i].iov_len = NET_UDP_QUERY_MAX;
 		h->msg_name = &w->peer[i];
 		h->msg_namelen = sizeof(w->peer[i]);
 		h->msg_iov = &w->in_iov[i];
@@ -147,7 +181,7 @@ static void queue_answer(net_udp_worker_t *w, int i, int k, size_t len,
                          size_t ctrl_len)
 {
 	struct msghdr *h = &w->out[k].msg_hdr;
-	w->out_iov[k].iov_base = w->tx[k];
+	w->out_iov[k].iov_base = tx_slot(w, k);
 	w->out_iov[k].iov_len = len;
 	h->msg_name = &w->peer[i];
 	h->msg_namelen = w->in[i].msg_hdr.msg_namelen;
@@ -168,20 +202,21 @@ static int udp_answer(net_udp_worker_t *w, int n, int fd,
 		net_count(&w->stats.received);
 		struct msghdr *h = &w->in[i].msg_hdr;
 		if ((h->msg_flags & MSG_TRUNC) != 0) {
-			/* Longer than any DNS message: not ours to answer. */
+			/* Longer than NET_UDP_QUERY_MAX: no DNS query is;
+			 * the rest of it is gone, so it cannot be answered. */
 			net_count(&w->stats.dropped);
 			continue;
 		}
 		struct sockaddr_storage local;
 		size_t ctrl_len = find_local(h, bound, &local, &w->out_ctrl[k]);
 		net_query_t q = {
-		        .req = w->rx[i],
+		        .req = rx_slot(w, i),
 		        .req_len = w->in[i].msg_len,
 		        .peer = (const struct sockaddr *)&w->peer[i],
 		        .local = (const struct sockaddr *)&local,
 		        .transport = NET_UDP,
-		        .resp = w->tx[k],
-		        .resp_cap = NET_MSG_MAX,
+		        .resp = tx_slot(w, k),
+		        .resp_cap = w->tx_cap,
 		        .worker_ctx = w->ctx,
 		        .net = w->net,
 		        .udp_fd = fd,
@@ -197,7 +232,7 @@ static int udp_answer(net_udp_worker_t *w, int n, int fd,
 			 * (a UDP handle holds nothing but memory). */
 			free(q.deferred);
 		}
-		if (len <= 0 || len > NET_MSG_MAX) {
+		if (len <= 0 || (size_t)len > w->tx_cap) {
 			net_count(&w->stats.dropped);
 			continue;
 		}
@@ -278,21 +313,43 @@ static void *worker_main(void *arg)
 
 /* ===== Start and stop ===================================================== */
 
+/* The datagram slots of \p w, for answers of up to \p payload bytes. */
+static int slots_new(net_udp_worker_t *w, size_t payload)
+{
+	w->rx_stride = slot_stride(NET_UDP_QUERY_MAX);
+	w->tx_stride = slot_stride(payload);
+	w->tx_cap = payload;
+	size_t size = NET_UDP_BATCH * (w->rx_stride + w->tx_stride);
+	void *p = NULL;
+	if (posix_memalign(&p, CACHE_LINE, size) != 0) {
+		return DZ_ENOMEM;
+	}
+	w->slots = p; /* not cleared: each slot is written before it is read */
+	return DZ_OK;
+}
+
+static void worker_free(net_udp_worker_t *w)
+{
+	free(w->slots);
+	free(w->pfds);
+	free(w);
+}
+
 static int worker_new(net_t *net, unsigned id, net_udp_worker_t **out)
 {
 	net_udp_worker_t *w;
-	/* Aligned for the counters; only the part before the buffers is
-	 * cleared. */
-	size_t size = (sizeof(*w) + 63) & ~(size_t)63;
-	if (posix_memalign((void **)&w, 64, size) != 0) {
+	/* Aligned for the counters. */
+	size_t size = (sizeof(*w) + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
+	if (posix_memalign((void **)&w, CACHE_LINE, size) != 0) {
 		return DZ_ENOMEM;
 	}
-	memset(w, 0, offsetof(net_udp_worker_t, rx));
+	memset(w, 0, sizeof(*w));
 	w->net = net;
 	w->id = id;
 	w->pfds = calloc(net->nls + 1, sizeof(*w->pfds));
-	if (w->pfds == NULL) {
-		free(w);
+	if (w->pfds == NULL ||
+	    slots_new(w, net->conf.udp_max_payload) != DZ_OK) {
+		worker_free(w);
 		return DZ_ENOMEM;
 	}
 	for (size_t i = 0; i < net->nls; i++) {
@@ -387,8 +444,7 @@ void net_udp_free(net_t *net)
 		if (w->ctx_made && net->conf.worker_fini != NULL) {
 			net->conf.worker_fini(net->conf.ctx, w->ctx);
 		}
-		free(w->pfds);
-		free(w);
+		worker_free(w);
 	}
 	free(net->workers);
 	net->workers = NULL;

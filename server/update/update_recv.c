@@ -106,16 +106,11 @@ static int enqueue(const recv_t *r, const zone_entry_t *e)
 	return NET_DEFERRED;
 }
 
-/* Zone (§3.1), permission (§3.3) and queueing, TSIG already checked. */
+/* Zone (§3.1), permission (§3.3) and queueing, TSIG and forms already
+ * checked (\p zname: the zone section's name). */
 static int route_zone(const recv_t *r, const zones_t *zones,
-                      const uint8_t *key)
+                      const uint8_t *zname, const uint8_t *key)
 {
-	const uint8_t *zname = NULL;
-	uint16_t rcode = DZ_RCODE_FORMERR;
-	dz_update_diag_t diag = {0};
-	if (dz_update_zone_name(r->msg, &zname, &rcode, &diag) != DZ_OK) {
-		return answer_now(r, rcode, UPDATE_EDE_OTHER, diag.msg);
-	}
 	char keystr[DZ_NAME_MAXSTR] = "-";
 	if (key != NULL) {
 		(void)dz_name_to_str(keystr, sizeof(keystr), key);
@@ -150,6 +145,48 @@ static int route_zone(const recv_t *r, const zones_t *zones,
 	return enqueue(r, e);
 }
 
+/*
+ * The TSIG of the request (RFC 8945 §5.2): DZ_OK (r->tres set, *key the
+ * key's name), or the status of an answer already written to r (FORMERR
+ * for a malformed TSIG, NOTAUTH with the TSIG error otherwise).
+ */
+static int check_tsig(update_ctx_t *u, recv_t *r, dz_tsig_result_t *tres,
+                      const uint8_t **key, int *len)
+{
+	int ret = update_tsig_check(u, r->msg, r->q->peer, tres);
+	if (ret == DZ_EMALF) {
+		*len = answer_now(r, DZ_RCODE_FORMERR, UPDATE_EDE_OTHER,
+		                  "malformed tsig");
+		return ret;
+	}
+	r->tres = tres;
+	if (ret != DZ_OK) {
+		*len = answer_now(r, tres->rcode, UPDATE_EDE_OTHER,
+		                  dz_tsig_why_str(tres->why));
+		return ret;
+	}
+	*key = tres->key->name;
+	return DZ_OK;
+}
+
+/*
+ * A record form that BIND rejects while it parses the message (update.h,
+ * step 2: class ANY or NONE with rdata, ...) is FORMERR before the TSIG is
+ * looked at: a wrong key does not turn it into NOTAUTH, as with BIND 9.18
+ * (checked against named). Unlike BIND, the FORMERR is signed when the
+ * TSIG does verify, so the client can trust it (RFC 8945 §5.3). A bad zone
+ * section (step 1) is found by BIND after the TSIG, and so here.
+ */
+static int form_error(update_ctx_t *u, recv_t *r, dz_tsig_result_t *tres,
+                      uint16_t rcode, const dz_update_diag_t *diag)
+{
+	if (r->msg->tsig_idx >= 0 &&
+	    update_tsig_check(u, r->msg, r->q->peer, tres) == DZ_OK) {
+		r->tres = tres; /* verified: the FORMERR is signed */
+	}
+	return answer_now(r, rcode, UPDATE_EDE_OTHER, diag->msg);
+}
+
 int update_handle(update_ctx_t *u, const zones_t *zones, net_query_t *q,
                   uint16_t udp_payload, query_info_t *info)
 {
@@ -164,21 +201,22 @@ int update_handle(update_ctx_t *u, const zones_t *zones, net_query_t *q,
 	info->edns = msg.edns.present;
 	info->tsig = msg.tsig_idx >= 0;
 	recv_t r = {.msg = &msg, .q = q, .payload = udp_payload, .info = info};
+	const uint8_t *zname = NULL;
+	uint16_t rcode = DZ_RCODE_FORMERR;
+	dz_update_diag_t diag = {0};
+	int zret = dz_update_zone_name(&msg, &zname, &rcode, &diag);
 	dz_tsig_result_t tres;
-	const uint8_t *key = NULL;
-	if (msg.tsig_idx >= 0) {
-		int ret = update_tsig_check(u, &msg, q->peer, &tres);
-		if (ret == DZ_EMALF) {
-			return answer_now(&r, DZ_RCODE_FORMERR, UPDATE_EDE_OTHER,
-			                  "malformed tsig");
-		}
-		r.tres = &tres;
-		if (ret != DZ_OK) {
-			/* RFC 8945 §5.2: NOTAUTH, TSIG error in the record. */
-			return answer_now(&r, tres.rcode, UPDATE_EDE_OTHER,
-			                  dz_tsig_why_str(tres.why));
-		}
-		key = tres.key->name;
+	if (zret != DZ_OK && diag.section != DZ_UPDATE_SEC_ZONE) {
+		return form_error(u, &r, &tres, rcode, &diag);
 	}
-	return route_zone(&r, zones, key);
+	const uint8_t *key = NULL;
+	int len = 0;
+	if (msg.tsig_idx >= 0 &&
+	    check_tsig(u, &r, &tres, &key, &len) != DZ_OK) {
+		return len;
+	}
+	if (zret != DZ_OK) {
+		return answer_now(&r, rcode, UPDATE_EDE_OTHER, diag.msg);
+	}
+	return route_zone(&r, zones, zname, key);
 }

@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Control commands of the secondary side: `refresh ZONE`, `retransfer ZONE`,
- * and the refresh lines of `status ZONE`. */
+ * and the refresh lines of `status ZONE` (journal lines: dispatch_ctl.c). */
 #include "server/xfrin/xfrin.h"
 
-#include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lib/util/errcode.h"
 #include "server/log/log.h"
@@ -120,16 +117,6 @@ static void primaries_str(server_t *srv, const uint8_t *zone, char *buf,
 	}
 }
 
-/* The journal's size from the file system: the writer owns the open
- * journal (it may even replace it), so the loop does not touch it. */
-static uint64_t journal_size(const char *zpath)
-{
-	char path[PATH_MAX + 8];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s.jnl", zpath);
-	return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-}
-
 size_t xfrin_status(server_t *srv, const uint8_t *zone, bool json, char *buf,
                     size_t cap)
 {
@@ -139,8 +126,6 @@ size_t xfrin_status(server_t *srv, const uint8_t *zone, bool json, char *buf,
 		return 0;
 	}
 	char prim[256], last[32], next[32], exp[32];
-	const conf_zone_t *zc = conf_zone_find(srv->conf, zone);
-	uint64_t jsize = zc != NULL ? journal_size(zc->path) : 0;
 	primaries_str(srv, zone, prim, sizeof(prim));
 	time_str(z->p.last_ok, last, sizeof(last));
 	time_str(z->state == XFRIN_IDLE ? z->next_refresh : 0, next,
@@ -152,13 +137,12 @@ size_t xfrin_status(server_t *srv, const uint8_t *zone, bool json, char *buf,
 	        json ? ",\"primaries\":\"%s\",\"refresh-state\":\"%s\","
 	               "\"last-result\":\"%s\",\"last-refresh\":\"%s\","
 	               "\"next-refresh\":\"%s\",\"expire\":\"%s\","
-	               "\"expired\":%s,\"journal-size\":%" PRIu64
+	               "\"expired\":%s"
 	             : " primaries=%s refresh-state=%s last-result=%s "
 	               "last-refresh=%s next-refresh=%s expire=%s "
-	               "expired=%s journal-size=%" PRIu64,
+	               "expired=%s",
 	        prim, state_str(z->state), res, last, next, exp,
-	        z->expired ? (json ? "true" : "yes") : (json ? "false" : "no"),
-	        jsize);
+	        z->expired ? (json ? "true" : "yes") : (json ? "false" : "no"));
 	if (n < 0) {
 		return 0;
 	}

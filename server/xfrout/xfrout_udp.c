@@ -69,6 +69,10 @@ int xfrout_udp_answer(net_query_t *q, const dz_msg_t *msg, xfrout_t *x)
 	bool edns = msg->edns.present;
 	x->opt.flags = edns ? (msg->edns.flags & DZ_EDNS_DO) : 0;
 	size_t cap = udp_limit(msg, x->payload);
+	if (cap > q->resp_cap) {
+		cap = q->resp_cap; /* the payload size at start (a reload
+		                      may have raised it since) */
+	}
 	size_t reserve = (edns ? OPT_LEN : 0) +
 	                 (x->signed_req ? dz_tsig_wire_size(&x->tkey, 0) : 0);
 	dz_xfr_kind_t kind = DZ_XFR_NONE;

@@ -2,11 +2,14 @@
 /* zonefile-sync: the served version written to the zone file atomically, then the journal trimmed to journal-max-size. */
 #include "server/zones/zones_internal.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "lib/util/errcode.h"
@@ -184,6 +187,7 @@ int zone_sync_run(zone_entry_t *e, char *msg, size_t len)
 	uint64_t max = zone_entry_conf(e)->journal_max_size;
 	zones_thread_offline();
 	ret = trim_journal(e, max);
+	zone_entry_note_journal(e); /* `status` shows the trimmed journal */
 	snprintf(msg, len, "synced serial %u to %s", serial, e->zpath);
 	log_event(LOG_LEVEL_INFO, LOG_CAT_UPDATE, e->name, NULL, "zone-synced",
 	          "serial=%u path=%s journal-size=%llu", serial, e->zpath,
@@ -191,4 +195,118 @@ int zone_sync_run(zone_entry_t *e, char *msg, size_t len)
 	                  ? (unsigned long long)dz_journal_size(e->journal)
 	                  : 0ULL);
 	return ret;
+}
+
+/* ===== Stale temporary files (a kill during a write) ===================== */
+
+/*
+ * The temporary names the writers of one zone file F make before their
+ * rename: zone_sync_write F.tmpXXXXXX, zone_file_copy (the base)
+ * F.jbase.tmpXXXXXX, the journal (create, trim) F.jnl.tmp.XXXXXX, all from
+ * mkstemp (six letters or digits), and xfrin_persist_save F.timers.tmp.
+ * Nothing else in the folder is ever touched.
+ */
+static const struct {
+	const char *suffix;
+	bool random; /* followed by mkstemp's six characters */
+} tmp_forms[] = {
+        {".tmp", true},
+        {".jbase.tmp", true},
+        {".jnl.tmp.", true},
+        {".timers.tmp", false},
+};
+
+#define MKSTEMP_CHARS 6
+
+static bool is_mkstemp_tail(const char *s)
+{
+	size_t n = 0;
+	for (; s[n] != '\0'; n++) {
+		char c = s[n];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		             (c >= '0' && c <= '9');
+		if (!alnum) {
+			return false;
+		}
+	}
+	return n == MKSTEMP_CHARS;
+}
+
+/* Is \p name one of the temporary names of the zone file \p base? */
+bool zone_tmp_name_matches(const char *base, const char *name)
+{
+	size_t blen = strlen(base);
+	if (blen == 0 || strncmp(name, base, blen) != 0) {
+		return false;
+	}
+	const char *rest = name + blen;
+	for (size_t i = 0; i < sizeof(tmp_forms) / sizeof(tmp_forms[0]); i++) {
+		size_t slen = strlen(tmp_forms[i].suffix);
+		if (strncmp(rest, tmp_forms[i].suffix, slen) != 0) {
+			continue;
+		}
+		if (tmp_forms[i].random ? is_mkstemp_tail(rest + slen)
+		                        : rest[slen] == '\0') {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Another process that holds the journal's lock (a second daemon on the
+ * same data folder) may be writing these files right now: leave them.
+ */
+static bool journal_locked_elsewhere(const char *jpath)
+{
+	int fd = open(jpath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return false; /* no journal: nobody holds it */
+	}
+	bool busy = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd); /* drops our lock, if we got it */
+	return busy;
+}
+
+static void remove_tmp(const zone_entry_t *e, int dfd, const char *dir,
+                       const char *name)
+{
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISREG(st.st_mode)) {
+		return; /* only regular files: never a link or a folder */
+	}
+	char path[PATH_MAX + NAME_MAX + 2];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (unlinkat(dfd, name, 0) == 0) {
+		log_event(LOG_LEVEL_WARNING, LOG_CAT_GENERAL, e->name, NULL,
+		          "zone-tmp-removed", "path=%s", path);
+	} else {
+		log_event(LOG_LEVEL_WARNING, LOG_CAT_GENERAL, e->name, NULL,
+		          "zone-tmp-remove-failed", "path=%s err=%s", path,
+		          dz_strerror(dz_errno()));
+	}
+}
+
+void zone_tmp_cleanup(const zone_entry_t *e, const char *zpath)
+{
+	char dbuf[PATH_MAX], bbuf[PATH_MAX], jpath[PATH_MAX + 8];
+	snprintf(dbuf, sizeof(dbuf), "%s", zpath);
+	snprintf(bbuf, sizeof(bbuf), "%s", zpath);
+	snprintf(jpath, sizeof(jpath), "%s.jnl", zpath);
+	const char *dir = dirname(dbuf), *base = basename(bbuf);
+	if (journal_locked_elsewhere(jpath)) {
+		return;
+	}
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		return; /* the load that follows reports the folder */
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (zone_tmp_name_matches(base, de->d_name)) {
+			remove_tmp(e, dirfd(d), dir, de->d_name);
+		}
+	}
+	closedir(d);
 }

@@ -297,10 +297,36 @@ static void log_loaded(const zone_entry_t *e, const dz_zone_t *old,
 	          old_serial, serial, st.records, ms, e->conf->path);
 }
 
+/*
+ * Only the journal's owner calls this (the writer, or the first load before
+ * the writer exists), so reading the open journal is safe here; `status`
+ * on the loop thread reads the copy under smu. A journal that could not be
+ * opened (replayed read only, or not written yet) shows its file's size.
+ */
+void zone_entry_note_journal(zone_entry_t *e)
+{
+	zone_journal_stat_t st = {.kept = e->uctx != NULL};
+	if (e->journal != NULL) {
+		dz_journal_info_t info;
+		dz_journal_info(e->journal, &info);
+		st.size = info.size;
+		st.has_serial = info.has_serial;
+		st.oldest = info.first;
+		st.newest = info.last;
+	} else if (st.kept && e->jpath[0] != '\0') {
+		struct stat sb;
+		st.size = stat(e->jpath, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+	}
+	pthread_mutex_lock(&e->smu);
+	e->jstat = st;
+	pthread_mutex_unlock(&e->smu);
+}
+
 /* Publish \p zone (taken over) as the entry's version, free the old one
  * after every reader has moved on. */
 void zone_entry_publish(zone_entry_t *e, dz_zone_t *zone)
 {
+	zone_entry_note_journal(e); /* written before the version it leads to */
 	uint32_t serial = 0;
 	bool has_serial = zone != NULL && dz_zone_serial(zone, &serial) == DZ_OK;
 	dz_zone_t *old = rcu_xchg_pointer(&e->version, zone);
@@ -355,7 +381,11 @@ static int entry_secondary_start(zone_entry_t *e)
 {
 	snprintf(e->zpath, sizeof(e->zpath), "%s", e->conf->path);
 	snprintf(e->jpath, sizeof(e->jpath), "%s.jnl", e->conf->path);
-	return e->writer != NULL ? DZ_OK : zone_writer_new(e, &e->writer);
+	if (e->writer != NULL) {
+		return DZ_OK;
+	}
+	zone_entry_note_journal(e); /* no writer yet: ours to read */
+	return zone_writer_new(e, &e->writer);
 }
 
 /*
@@ -371,6 +401,9 @@ static int entry_load_dynamic(zone_entry_t *e, bool force)
 		return zone_writer_request(e->writer, ZONE_JOB_RELOAD, force,
 		                           NULL, NULL);
 	}
+	/* Nothing writes this zone's files yet: a write killed last time
+	 * may have left its temporary file. */
+	zone_tmp_cleanup(e, e->conf->path);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	file_sig_read(e->conf->path, &e->sig);
@@ -611,6 +644,7 @@ void zones_status(const zones_t *zones, size_t i, zone_status_t *out)
 	pthread_mutex_lock((pthread_mutex_t *)&e->smu);
 	out->state = e->state;
 	out->loaded_at = e->loaded_at;
+	out->journal = e->jstat;
 	if (e->state == ZONE_STATE_FAILED) {
 		out->error_copy = e->error;
 		out->error = &out->error_copy;

@@ -45,6 +45,19 @@ typedef struct {
 	char msg[256];
 } zone_error_t;
 
+/*
+ * The journal as `status` shows it (issue 5 §5): its owner (the zone's
+ * writer, or the first load before the writer runs) refreshes this copy
+ * after every change, so the loop thread never touches the open journal.
+ */
+typedef struct {
+	bool kept;       /* the zone keeps a journal (dynamic zones) */
+	uint64_t size;   /* committed octets */
+	bool has_serial; /* false: no record and no anchor yet */
+	uint32_t oldest; /* oldest serial held: IXFR can start from it */
+	uint32_t newest; /* serial the newest record leads to */
+} zone_journal_stat_t;
+
 /* A snapshot of one zone for `status` (loop thread only). */
 typedef struct {
 	const uint8_t *name;
@@ -57,6 +70,7 @@ typedef struct {
 	const zone_error_t *error; /* last failure, NULL unless FAILED */
 	uint64_t queries;
 	zone_error_t error_copy; /* what error points to */
+	zone_journal_stat_t journal;
 } zone_status_t;
 
 /* ---- reader side (any registered thread) ---------------------------- */

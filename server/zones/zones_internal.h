@@ -54,7 +54,8 @@ struct zone_entry {
 	file_sig_t file_sig;   /* stat of the zone file we read or wrote */
 	bool dirty;            /* the version is newer than the zone file */
 	struct timespec dirty_since;
-	void *uctx;            /* the update context (server/update) */
+	void *uctx;                /* the update context (server/update) */
+	zone_journal_stat_t jstat; /* for `status`; under smu */
 	bool expired; /* server/xfrin: a secondary past its expire (atomic) */
 };
 
@@ -67,8 +68,13 @@ void zone_entry_set_state(zone_entry_t *e, zone_state_t state,
                           const zone_error_t *err);
 
 /* Publish \p zone (taken over) and drop the old version after a grace
- * period (the caller is offline or unregistered). */
+ * period (the caller is offline or unregistered). The caller owns the
+ * journal: its `status` copy is refreshed too. */
 void zone_entry_publish(zone_entry_t *e, dz_zone_t *zone);
+
+/* The journal's owner, after changing it without publishing (a trim):
+ * refresh the copy `status` reads (zone_journal_stat_t). */
+void zone_entry_note_journal(zone_entry_t *e);
 
 /* ---- zone_journal.c: journal at load, reload of a dynamic zone -------- */
 
@@ -112,3 +118,13 @@ int zone_sync_run(zone_entry_t *e, char *msg, size_t len);
 /* Write \p zone to \p path atomically (temp + fsync + rename + folder
  * fsync). DZ_OK or -errno. */
 int zone_sync_write(const dz_zone_t *zone, const char *path);
+
+/* Is \p name (a folder entry) a temporary file that a writer of the zone
+ * file named \p base makes before its rename (F.tmpXXXXXX,
+ * F.jbase.tmpXXXXXX, F.jnl.tmp.XXXXXX, F.timers.tmp)? */
+bool zone_tmp_name_matches(const char *base, const char *name);
+
+/* At a zone's first load, before anything writes its files: remove the
+ * temporary files a kill during a write left beside \p zpath (each one
+ * logged, zone-tmp-removed), unless another process holds the journal. */
+void zone_tmp_cleanup(const zone_entry_t *e, const char *zpath);

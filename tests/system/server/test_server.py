@@ -206,6 +206,31 @@ def test_ctl_status_stats_log_and_stop(server):
     assert "event=server-stopping reason=ctl" in server.log_text()
 
 
+def test_query_log_of_axfr_says_stream_not_a_length(server):
+    server.write_zone("a.test.zone", ZONE_A)
+    server.write_config({"a.test.": "a.test.zone"},
+                        extra="acl:\n  - id: xfr\n"
+                              "    address: [127.0.0.0/8]\n"
+                              "    action: [transfer]\n")
+    text = server.conf.read_text().replace(
+        "    role: primary\n", "    role: primary\n    acl: [xfr]\n")
+    server.conf.write_text(text)
+    server.start(wait_zone="a.test.")
+    assert server.ctl("log", "query", "on").returncode == 0
+    msgs = list(dns.query.xfr(server.address, "a.test.", port=server.port,
+                              relativize=False))
+    assert msgs and msgs[0].answer[0].rdtype == dns.rdatatype.SOA
+    line = server.wait_log("qtype=AXFR")
+    line = [l for l in line.splitlines() if "qtype=AXFR" in l][0]
+    # The answer is a stream of messages: NET_STREAM (65536) is no size.
+    assert "transport=tcp4 size=stream" in line, line
+    assert "size=65536" not in server.log_text()
+    server.query("www.a.test.", tcp=True)
+    line = server.wait_log("qname=www.a.test. qtype=A ")
+    assert "transport=tcp4 size=" in line and "size=stream" not in \
+        [l for l in line.splitlines() if "qname=www.a.test." in l][0]
+
+
 def test_listen_failed_on_busy_port(server):
     two_zones(server)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:

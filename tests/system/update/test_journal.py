@@ -224,3 +224,87 @@ def test_zonefile_sync_minus_1_never_writes_the_file(workdir):
     assert "event=zone-synced" not in srv.log_text()
     assert serial(srv) == 31  # served from the journal
     srv.stop()
+
+
+# --- ctl status: the journal's size and the serials it holds (issue 5 §5) ---
+
+def journal_serials(srv):
+    """(from, to) of every record, read by `dynzone journal print`."""
+    import re
+    import subprocess
+    r = subprocess.run([str(srv.build / "dynzone"), "journal", "print",
+                        str(srv.data / "u.test.zone.jnl")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return [(int(a), int(b))
+            for a, b in re.findall(r"serial (\d+) -> (\d+)", r.stdout)]
+
+
+def status_of(srv):
+    r = srv.ctl("status", "u.test.", json=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return json.loads(r.stdout)["zones"][0]
+
+
+def test_ctl_status_shows_journal_size_and_oldest_serial(workdir):
+    srv = start(workdir, zone_extra="    zonefile-sync: -1\n"
+                                    "    journal-max-size: 1K\n")
+    jnl = srv.data / "u.test.zone.jnl"
+    st = status_of(srv)
+    assert st["journal-oldest"] is None and st["journal-newest"] is None
+    for i in range(3):
+        assert add(srv, "new", f"192.0.2.{i + 1}") == dns.rcode.NOERROR
+    st = status_of(srv)
+    assert (st["journal-oldest"], st["journal-newest"]) == (1, 4)
+    assert st["journal-size"] == jnl.stat().st_size
+    for i in range(3, 40):
+        assert add(srv, "new", f"192.0.2.{i + 1}") == dns.rcode.NOERROR
+    assert status_of(srv)["journal-oldest"] == 1
+    r = srv.ctl("sync", "u.test.")
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = journal_serials(srv)
+    assert recs and recs[0][0] > 1 and recs[-1][1] == 41  # trimmed
+    st = status_of(srv)
+    assert st["journal-oldest"] == recs[0][0]
+    assert st["journal-newest"] == 41
+    assert st["journal-size"] == jnl.stat().st_size <= 1024
+    text = srv.ctl("status", "u.test.").stdout
+    assert (f"journal-size={jnl.stat().st_size} "
+            f"journal-oldest={recs[0][0]} journal-newest=41") in text
+    restart(srv)  # read back at start: the same numbers
+    st = status_of(srv)
+    assert (st["journal-oldest"], st["journal-newest"]) == (recs[0][0], 41)
+    srv.stop()
+
+
+# --- temporary files left by a kill during a write ---------------------------
+
+def test_stale_temp_files_removed_at_start_and_nothing_else(workdir):
+    srv = start(workdir)
+    assert add(srv, "new", "192.0.2.7") == dns.rcode.NOERROR
+    srv.kill()  # as a kill during a write would leave it
+    d = srv.data
+    stale = ["u.test.zone.tmpAbC123",        # zone_sync_write (mkstemp)
+             "u.test.zone.jbase.tmpXyZ789",  # the base copy
+             "u.test.zone.jnl.tmp.Q1w2E3",   # journal create / trim
+             "u.test.zone.timers.tmp"]       # a secondary's timers
+    kept = ["u.test.zone.tmpABCDE",          # five characters: not mkstemp's
+            "u.test.zone.tmpABCDEFG",        # seven
+            "u.test.zone.tmp-bcdef",         # not a letter or digit
+            "other.zone.tmpAbC123",          # another file's
+            "xu.test.zone.tmpAbC123",
+            "u.test.zone.bak",
+            "u.test.zone.timers.tmp2"]
+    for n in stale + kept:
+        (d / n).write_text("partial\n")
+    (d / "u.test.zone.tmpDir123").mkdir()  # a folder: never removed
+    (d / "u.test.zone.tmpLnk123").symlink_to(d / "u.test.zone.bak")
+    srv.start(wait_zone="u.test.")
+    for n in stale:
+        assert not (d / n).exists(), n
+        assert f"event=zone-tmp-removed path={d / n}" in srv.log_text()
+    for n in kept + ["u.test.zone.tmpDir123", "u.test.zone.tmpLnk123"]:
+        assert (d / n).exists() or (d / n).is_symlink(), n
+    assert srv.log_text().count("event=zone-tmp-removed") == len(stale)
+    assert serial(srv) == 2  # the journal itself is untouched
+    srv.stop()

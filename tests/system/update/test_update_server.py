@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import dns.message
+import dns.opcode
 import dns.query
 import dns.rcode
 import dns.tsig
@@ -189,6 +190,52 @@ def test_tsig_bad_key_bad_sig_bad_time(srv):
     with pytest.raises(dns.tsig.PeerBadTime):
         dns.message.from_wire(data, keyring=KEYRING, request_mac=u.mac)
     srv.wait_log("event=tsig-bad-time key=k1. offset=36")
+    assert serial(srv) == 1
+
+
+def any_with_rdata(ring):
+    """An update whose one record is class ANY with rdata (RFC 2136
+    §3.4.1.2: FORMERR), signed with ring's k1."""
+    import dns.name
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+    import dns.rrset
+    u = dns.update.UpdateMessage("u.test.", keyring=ring, keyname="k1.",
+                                 keyalgorithm="hmac-sha256")
+    rs = dns.rrset.RRset(dns.name.from_text("www.u.test."), dns.rdataclass.IN,
+                         dns.rdatatype.A, deleting=dns.rdataclass.ANY)
+    rs.add(dns.rdata.from_text("IN", "A", "192.0.2.1"), 0)
+    u.update.append(rs)
+    return u
+
+
+def raw_udp(srv, wire):
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(3)
+        s.sendto(wire, (srv.address, srv.port))
+        return s.recv(4096)
+
+
+def test_malformed_record_is_formerr_before_tsig_as_bind(srv):
+    # BIND 9.18 rejects this form while parsing, before it verifies the
+    # TSIG: FORMERR (unsigned), not NOTAUTH/BADSIG, for a wrong secret.
+    data = raw_udp(srv, any_with_rdata(BADRING).to_wire())
+    r = dns.message.from_wire(data)  # unsigned: no keyring needed
+    assert r.rcode() == dns.rcode.FORMERR and not r.had_tsig
+    srv.wait_log("event=tsig-bad-sig key=k1.")  # still logged
+    # With the right key the FORMERR is the same, and signed.
+    u = any_with_rdata(KEYRING)
+    r = send(srv, u)
+    assert r.rcode() == dns.rcode.FORMERR and r.had_tsig
+    # A bad zone section is found after the TSIG, as BIND does: a wrong
+    # secret is NOTAUTH with BADSIG.
+    q = dns.message.make_query("u.test.", "A")
+    q.set_opcode(dns.opcode.UPDATE)  # zone section type A: FORMERR
+    q.use_tsig(BADRING, keyname="k1.", algorithm="hmac-sha256")
+    data = raw_udp(srv, q.to_wire())
+    assert data[3] & 0x0F == dns.rcode.NOTAUTH
     assert serial(srv) == 1
 
 

@@ -155,10 +155,13 @@ static int handler(void *ctx, net_query_t *q)
 		memset(q->resp, 0xAB, q->resp_cap);
 		memcpy(q->resp, q->req, 2);
 		return (int)q->resp_cap;
-	default:
-		memcpy(q->resp, q->req, q->req_len);
+	default: {
+		/* Never more than resp_cap: a UDP slot is udp_max_payload. */
+		size_t n = q->req_len < q->resp_cap ? q->req_len : q->resp_cap;
+		memcpy(q->resp, q->req, n);
 		q->resp[2] ^= 0x80;
-		return (int)q->req_len;
+		return (int)n;
+	}
 	}
 }
 
@@ -636,6 +639,82 @@ static void udp_handler_zero_or_error_sends_nothing(void **state)
 	assert_int_equal(s.transport[NET_UDP].dropped, 3);
 	close(fd);
 	fix_stop(f);
+}
+
+/* A datagram of \p len bytes whose header asks for an echo. */
+static void send_sized(const fix_t *f, int fd, uint16_t id, size_t len,
+                       uint8_t *buf)
+{
+	memset(buf, 0x5A, len);
+	make_query(buf, id, MODE_ECHO);
+	assert_int_equal(sendto(fd, buf, len, 0, (struct sockaddr *)&f->addr,
+	                        sizeof(struct sockaddr_in)),
+	                 (ssize_t)len);
+}
+
+static void udp_query_over_4096_dropped_and_counted_4000_answered(void **state)
+{
+	(void)state;
+	enum { BIG = 5000, FITS = 4000 };
+	fix_t *f = &g_fix;
+	net_config_t conf = base_conf();
+	conf.udp_max_payload = 4096; /* the echo of FITS fits an answer slot */
+	fix_start(f, "127.0.0.1@0", &conf);
+	int fd = client(AF_INET, SOCK_DGRAM, 300);
+	static uint8_t q[BIG], got[BIG + 1];
+	send_sized(f, fd, 1, BIG, q);
+	assert_true(wait_for(f, udp_dropped_at_least, 1));
+	assert_int_equal(recv(fd, got, sizeof(got), 0), -1);
+	net_stats_t s = stats(f);
+	assert_int_equal(s.transport[NET_UDP].received, 1);
+	assert_int_equal(s.transport[NET_UDP].dropped, 1);
+	assert_int_equal(s.transport[NET_UDP].sent, 0);
+	assert_int_equal(atomic_load(&g_worker_hits[0]), 0); /* not handled */
+	/* NET_UDP_QUERY_MAX exactly is still whole; one more is not. */
+	static const size_t sizes[] = {FITS, NET_UDP_QUERY_MAX};
+	for (size_t i = 0; i < 2; i++) {
+		send_sized(f, fd, (uint16_t)(2 + i), sizes[i], q);
+		assert_int_equal(recv(fd, got, sizeof(got), 0),
+		                 (ssize_t)sizes[i]);
+		q[2] |= 0x80;
+		assert_memory_equal(got, q, sizes[i]);
+	}
+	send_sized(f, fd, 4, NET_UDP_QUERY_MAX + 1, q);
+	assert_true(wait_for(f, udp_dropped_at_least, 2));
+	assert_int_equal(recv(fd, got, sizeof(got), 0), -1);
+	s = stats(f);
+	assert_int_equal(s.transport[NET_UDP].sent, 2);
+	assert_int_equal(s.transport[NET_UDP].dropped, 2);
+	close(fd);
+	fix_stop(f);
+}
+
+/* MODE_BIG fills resp_cap: the answer's size is the slot's. */
+static void udp_resp_cap_is_udp_max_payload(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t conf, want;
+	} cases[] = {{0, NET_UDP_PAYLOAD_DEFAULT}, {3000, 3000}, {100, 512}};
+	for (size_t c = 0; c < 3; c++) {
+		fix_t *f = &g_fix;
+		net_config_t conf = base_conf();
+		conf.udp_max_payload = cases[c].conf;
+		fix_start(f, "127.0.0.1@0", &conf);
+		int fd = client(AF_INET, SOCK_DGRAM, 1000);
+		uint8_t q[QLEN];
+		static uint8_t got[8192];
+		make_query(q, 5, MODE_BIG);
+		assert_int_equal(sendto(fd, q, QLEN, 0,
+		                        (struct sockaddr *)&f->addr,
+		                        sizeof(struct sockaddr_in)),
+		                 QLEN);
+		assert_int_equal(recv(fd, got, sizeof(got), 0),
+		                 (ssize_t)cases[c].want);
+		assert_int_equal(got[cases[c].want - 1], 0xAB);
+		close(fd);
+		fix_stop(f);
+	}
 }
 
 /* ===== TCP =============================================================== */
@@ -1139,6 +1218,11 @@ int main(void)
 	                                  teardown),
 	        cmocka_unit_test_teardown(
 	                udp_handler_zero_or_error_sends_nothing, teardown),
+	        cmocka_unit_test_teardown(
+	                udp_query_over_4096_dropped_and_counted_4000_answered,
+	                teardown),
+	        cmocka_unit_test_teardown(udp_resp_cap_is_udp_max_payload,
+	                                  teardown),
 	        cmocka_unit_test_teardown(tcp_answers_one_query, teardown),
 	        cmocka_unit_test_teardown(
 	                tcp_answers_five_pipelined_queries_in_one_write,
