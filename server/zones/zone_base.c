@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,28 +11,13 @@
 
 #include "lib/util/errcode.h"
 #include "server/log/log.h"
+#include "server/zones/zone_file_io.h"
 
 #define COPY_CHUNK 65536
 
 void zone_base_path(const zone_entry_t *e, char *out, size_t len)
 {
 	snprintf(out, len, "%s.jbase", e->zpath);
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0) {
-			return dz_errno();
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return DZ_OK;
 }
 
 static int copy_fd(int in, int out, uint8_t *buf)
@@ -46,24 +30,11 @@ static int copy_fd(int in, int out, uint8_t *buf)
 		if (n <= 0) {
 			return n == 0 ? DZ_OK : dz_errno();
 		}
-		int ret = write_all(out, buf, (size_t)n);
+		int ret = zone_file_write_all(out, buf, (size_t)n);
 		if (ret != DZ_OK) {
 			return ret;
 		}
 	}
-}
-
-static int fsync_dir(const char *path)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	int fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		return dz_errno();
-	}
-	int ret = fsync(fd) == 0 ? DZ_OK : dz_errno();
-	close(fd);
-	return ret;
 }
 
 /* Like the zone file itself: temp file, fsync, rename, fsync the folder. */
@@ -101,7 +72,7 @@ int zone_file_copy(const char *src, const char *dst)
 		}
 		return ret;
 	}
-	return fsync_dir(dst);
+	return zone_file_fsync_dir(dst);
 }
 
 /* Read up to COPY_CHUNK octets (fewer only at the end of the file). */

@@ -17,6 +17,7 @@
 #include "lib/zone/changeset.h"
 #include "lib/zone/zonefile.h"
 #include "server/log/log.h"
+#include "server/zones/zone_file_io.h"
 
 /* Longest presentation form of one record (64 KiB of rdata, escaped). */
 #define RR_STR_MAX (4 * 65536 + 1024)
@@ -68,19 +69,6 @@ static int write_zone(FILE *f, const dz_zone_t *zone, char *buf)
 	return ret;
 }
 
-static int fsync_dir_of(const char *path)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	int fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		return dz_errno();
-	}
-	int ret = fsync(fd) == 0 ? DZ_OK : dz_errno();
-	close(fd);
-	return ret;
-}
-
 static int finish_file(FILE *f, int ret)
 {
 	if (ret == DZ_OK && fflush(f) != 0) {
@@ -128,7 +116,7 @@ int zone_sync_write(const dz_zone_t *zone, const char *path)
 		(void)unlink(tmp); /* the old file is untouched */
 		return ret;
 	}
-	return fsync_dir_of(path);
+	return zone_file_fsync_dir(path);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/util/errcode.h"
+#include "server/zones/zone_file_io.h"
 
 /*
  * Written as a zone file rather than built in memory so the operator can
@@ -61,22 +62,6 @@ static int make_parent(const char *path)
 	return DZ_OK;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n < 0) {
-			return dz_errno();
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return DZ_OK;
-}
-
 int zones_write_example(const char *path, bool *written)
 {
 	int ret = make_parent(path);
@@ -92,7 +77,7 @@ int zones_write_example(const char *path, bool *written)
 		}
 		return dz_errno();
 	}
-	ret = write_all(fd, example_zone, sizeof(example_zone) - 1);
+	ret = zone_file_write_all(fd, example_zone, sizeof(example_zone) - 1);
 	if (close(fd) != 0 && ret == DZ_OK) {
 		ret = dz_errno();
 	}

@@ -15,6 +15,7 @@
 
 #include "lib/util/errcode.h"
 #include "lib/wire/msg.h"
+#include "tools/common/deadline.h"
 
 #define DEFAULT_UDP_MS 3000
 #define DEFAULT_TCP_MS 10000
@@ -162,31 +163,6 @@ const char *client_rcode_str(uint16_t rcode)
 
 /* ---- sockets and deadlines ----------------------------------------------- */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		if (left <= 0) {
-			return -ETIMEDOUT;
-		}
-		struct pollfd p = {.fd = fd, .events = events};
-		int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-		if (n > 0) {
-			return DZ_OK;
-		}
-		if (n < 0 && errno != EINTR) {
-			return dz_errno();
-		}
-	}
-}
-
 static int open_socket(const client_opts_t *o, const client_addr_t *server,
 		       int type, int *fd, char *err, size_t errlen)
 {
@@ -291,7 +267,7 @@ static int udp_recv(int fd, const client_addr_t *server, uint16_t id,
 		    int64_t deadline, uint8_t *reply, size_t *len)
 {
 	for (;;) {
-		int ret = wait_fd(fd, POLLIN, deadline);
+		int ret = deadline_wait_fd(fd, POLLIN, deadline);
 		if (ret != DZ_OK) {
 			return ret;
 		}
@@ -337,8 +313,8 @@ static int udp_exchange(const client_opts_t *o, const client_addr_t *server,
 				 strerror(-ret));
 			break;
 		}
-		ret = udp_recv(fd, server, msg_id(msg), now_ms() + ms, reply,
-			       &res->len);
+		ret = udp_recv(fd, server, msg_id(msg), deadline_now_ms() + ms,
+			       reply, &res->len);
 	}
 	close(fd);
 	if (ret == -ETIMEDOUT) {
@@ -361,7 +337,7 @@ static int tcp_connect(int fd, const client_addr_t *server, int64_t deadline)
 	if (errno != EINPROGRESS) {
 		return dz_errno();
 	}
-	int ret = wait_fd(fd, POLLOUT, deadline);
+	int ret = deadline_wait_fd(fd, POLLOUT, deadline);
 	if (ret != DZ_OK) {
 		return ret;
 	}
@@ -376,7 +352,7 @@ static int tcp_connect(int fd, const client_addr_t *server, int64_t deadline)
 static int tcp_write_all(int fd, const uint8_t *p, size_t n, int64_t deadline)
 {
 	while (n > 0) {
-		int ret = wait_fd(fd, POLLOUT, deadline);
+		int ret = deadline_wait_fd(fd, POLLOUT, deadline);
 		if (ret != DZ_OK) {
 			return ret;
 		}
@@ -396,7 +372,7 @@ static int tcp_write_all(int fd, const uint8_t *p, size_t n, int64_t deadline)
 static int tcp_read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
 {
 	while (n > 0) {
-		int ret = wait_fd(fd, POLLIN, deadline);
+		int ret = deadline_wait_fd(fd, POLLIN, deadline);
 		if (ret != DZ_OK) {
 			return ret;
 		}
@@ -456,7 +432,8 @@ static int tcp_exchange(const client_opts_t *o, const client_addr_t *server,
 	}
 	unsigned ms = o->tcp_timeout_ms != 0 ? o->tcp_timeout_ms
 					     : DEFAULT_TCP_MS;
-	ret = tcp_talk(fd, server, msg, len, reply, &res->len, now_ms() + ms);
+	ret = tcp_talk(fd, server, msg, len, reply, &res->len,
+		       deadline_now_ms() + ms);
 	close(fd);
 	res->tcp = true;
 	if (ret == -ETIMEDOUT) {

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/util/errcode.h"
+#include "tools/common/deadline.h"
 
 int ctl_client_connect(const char *path, int *fd)
 {
@@ -34,36 +34,10 @@ int ctl_client_connect(const char *path, int *fd)
 	return DZ_OK;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Wait until fd is ready for `events` or the deadline passes. */
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		if (left <= 0) {
-			return -ETIMEDOUT;
-		}
-		struct pollfd p = {.fd = fd, .events = events};
-		int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-		if (n > 0) {
-			return DZ_OK;
-		}
-		if (n < 0 && errno != EINTR) {
-			return dz_errno();
-		}
-	}
-}
-
 static int send_all(int fd, const uint8_t *buf, size_t len, int64_t deadline)
 {
 	while (len > 0) {
-		int ret = wait_fd(fd, POLLOUT, deadline);
+		int ret = deadline_wait_fd(fd, POLLOUT, deadline);
 		if (ret != DZ_OK) {
 			return ret;
 		}
@@ -84,7 +58,7 @@ static int send_all(int fd, const uint8_t *buf, size_t len, int64_t deadline)
 static int recv_all(int fd, uint8_t *buf, size_t len, int64_t deadline)
 {
 	while (len > 0) {
-		int ret = wait_fd(fd, POLLIN, deadline);
+		int ret = deadline_wait_fd(fd, POLLIN, deadline);
 		if (ret != DZ_OK) {
 			return ret;
 		}
@@ -132,7 +106,8 @@ static int recv_frame(int fd, int64_t deadline, uint8_t **frame, size_t *len)
 int ctl_client_call(int fd, const dz_ctl_req_t *req, int timeout_ms,
                     uint8_t **frame, dz_ctl_resp_t *resp)
 {
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
+	int64_t deadline =
+	        deadline_now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
 	uint8_t out[DZ_CTL_REQ_MAX];
 	int n = dz_ctl_req_to_wire(req, out, sizeof(out));
 	if (n < 0) {

@@ -187,71 +187,76 @@ static int common_conf(const demo_t *d, const demo_server_t *s,
 	return n > 0 && (size_t)n < len ? n : DZ_ESPACE;
 }
 
+/*
+ * A server's configuration: common_conf(), its one remote (the other server,
+ * with the key, reached from this server's address), then \p tail (acl:,
+ * zone:) into \p buf.
+ *
+ * `via` makes NOTIFY and transfers leave from the address the peer knows
+ * this server by (on loopback the kernel would pick 127.0.0.1).
+ */
+static int build_conf(const demo_t *d, const demo_server_t *self,
+                      const char *identity, const char *remote_id,
+                      const demo_server_t *peer, const char *tail, char *buf,
+                      size_t len)
+{
+	int n = common_conf(d, self, identity, buf, len);
+	if (n < 0) {
+		return n;
+	}
+	int m = snprintf(buf + n, len - (size_t)n,
+	                 "remote:\n"
+	                 "  - id: %s\n"
+	                 "    address: [\"%s@%u\"]\n"
+	                 "    key: " DEMO_KEY_NAME "\n"
+	                 "    via: \"%s\"\n"
+	                 "%s",
+	                 remote_id, peer->addr, (unsigned)peer->port, self->addr,
+	                 tail);
+	return m >= 0 && (size_t)m < len - (size_t)n ? DZ_OK : DZ_ESPACE;
+}
+
+/*
+ * NOTIFY goes to the secondary as a remote with its port: NS hosts are
+ * notified on port 53, and the demo's servers listen on a high port.
+ */
 static int write_primary(const demo_t *d)
 {
 	const demo_server_t *p = DEMO_PRIMARY(d), *s = DEMO_SECONDARY(d);
 	char text[4096];
-	int n = common_conf(d, p, "ns1.demo.test.", text, sizeof(text));
-	if (n < 0) {
-		return n;
+	int ret = build_conf(d, p, "ns1.demo.test.", "secondary", s,
+	                     "acl:\n"
+	                     "  - id: demo-key\n"
+	                     "    key: [" DEMO_KEY_NAME "]\n"
+	                     "    action: [update, transfer]\n"
+	                     "zone:\n"
+	                     "  - domain: " DEMO_ZONE "\n"
+	                     "    file: demo.test.zone\n"
+	                     "    role: primary\n"
+	                     "    acl: [demo-key]\n"
+	                     "    notify: [secondary]\n"
+	                     "    notify-ns: false\n",
+	                     text, sizeof(text));
+	if (ret == DZ_OK) {
+		ret = write_zone(d);
 	}
-	/*
-	 * NOTIFY goes to the secondary as a remote with its port: NS hosts
-	 * are notified on port 53, and the demo's servers listen on a high
-	 * port. `via` makes the NOTIFY leave from the address the secondary
-	 * knows its primary by (on loopback the kernel would pick 127.0.0.1).
-	 */
-	int m = snprintf(text + n, sizeof(text) - (size_t)n,
-	                 "remote:\n"
-	                 "  - id: secondary\n"
-	                 "    address: [\"%s@%u\"]\n"
-	                 "    key: " DEMO_KEY_NAME "\n"
-	                 "    via: \"%s\"\n"
-	                 "acl:\n"
-	                 "  - id: demo-key\n"
-	                 "    key: [" DEMO_KEY_NAME "]\n"
-	                 "    action: [update, transfer]\n"
-	                 "zone:\n"
-	                 "  - domain: " DEMO_ZONE "\n"
-	                 "    file: demo.test.zone\n"
-	                 "    role: primary\n"
-	                 "    acl: [demo-key]\n"
-	                 "    notify: [secondary]\n"
-	                 "    notify-ns: false\n",
-	                 s->addr, (unsigned)s->port, p->addr);
-	if (m < 0 || (size_t)m >= sizeof(text) - (size_t)n) {
-		return DZ_ESPACE;
-	}
-	int ret = write_zone(d);
 	return ret == DZ_OK ? write_file(p->conf, text) : ret;
 }
 
+/* notify-ns stays on: ns1 is the MNAME (the primary, RFC 1996 §2) and ns2
+ * is this server's identity, so both are left out. */
 static int write_secondary(const demo_t *d)
 {
 	const demo_server_t *p = DEMO_PRIMARY(d), *s = DEMO_SECONDARY(d);
 	char text[4096];
-	int n = common_conf(d, s, "ns2.demo.test.", text, sizeof(text));
-	if (n < 0) {
-		return n;
-	}
-	/* notify-ns stays on: ns1 is the MNAME (the primary, RFC 1996 §2)
-	 * and ns2 is this server's identity, so both are left out. */
-	int m = snprintf(text + n, sizeof(text) - (size_t)n,
-	                 "remote:\n"
-	                 "  - id: primary\n"
-	                 "    address: [\"%s@%u\"]\n"
-	                 "    key: " DEMO_KEY_NAME "\n"
-	                 "    via: \"%s\"\n"
-	                 "zone:\n"
-	                 "  - domain: " DEMO_ZONE "\n"
-	                 "    file: demo.test.zone\n"
-	                 "    role: secondary\n"
-	                 "    primaries: [primary]\n",
-	                 p->addr, (unsigned)p->port, s->addr);
-	if (m < 0 || (size_t)m >= sizeof(text) - (size_t)n) {
-		return DZ_ESPACE;
-	}
-	return write_file(s->conf, text);
+	int ret = build_conf(d, s, "ns2.demo.test.", "primary", p,
+	                     "zone:\n"
+	                     "  - domain: " DEMO_ZONE "\n"
+	                     "    file: demo.test.zone\n"
+	                     "    role: secondary\n"
+	                     "    primaries: [primary]\n",
+	                     text, sizeof(text));
+	return ret == DZ_OK ? write_file(s->conf, text) : ret;
 }
 
 static int make_key(demo_t *d)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Helpers shared by the transfer codec tests: zones from text, queries, message
- * streams. */
+/* Helpers shared by the transfer codec tests: queries, message streams (zones
+ * from text come from the zone tests' helpers). */
 #pragma once
 
 #include <setjmp.h>
@@ -22,83 +22,23 @@
 #include "lib/xfr/xfr.h"
 #include "lib/zone/changeset.h"
 #include "lib/zone/zone.h"
+#include "tests/unit/lib/zone/zone_test_util.h"
 
 /* Records a parsed message may hold in these tests (a 64 KiB message of
  * minimal records holds fewer). */
 #define T_MAX_RRS 8192
 
-/* Wire form of a presentation name (rotating static buffers). */
-static inline const uint8_t *N(const char *str)
-{
-	static uint8_t buf[16][DZ_NAME_MAXLEN];
-	static unsigned next;
-	uint8_t *dst = buf[next++ % 16];
-	assert_true(dz_name_from_str(dst, str, strlen(str), NULL) > 0);
-	return dst;
-}
-
-/* One record line: "owner ttl TYPE rdata...". */
-typedef struct t_rr {
-	uint8_t owner[DZ_NAME_MAXLEN];
-	uint16_t type;
-	uint32_t ttl;
-	uint8_t rdata[2048];
-	uint16_t rdlen;
-} t_rr_t;
-
-static inline void t_parse(const char *line, t_rr_t *rr)
-{
-	char owner[256], type[32];
-	unsigned ttl;
-	int used = 0;
-	assert_int_equal(
-	        sscanf(line, "%255s %u %31s %n", owner, &ttl, type, &used), 3);
-	assert_true(dz_name_from_str(rr->owner, owner, strlen(owner), NULL) >
-	            0);
-	assert_int_equal(dz_rrtype_from_str(type, strlen(type), &rr->type),
-	                 DZ_OK);
-	rr->ttl = ttl;
-	int len = dz_rdata_from_str(rr->type, line + used, NULL, rr->rdata,
-	                            sizeof(rr->rdata), NULL);
-	assert_true(len >= 0);
-	rr->rdlen = (uint16_t)len;
-}
-
-/* Build a zone from NULL-terminated record lines. */
-static inline dz_zone_t *t_zone(const char *origin, const char *const *lines)
-{
-	dz_zone_builder_t *b;
-	dz_zone_t *z;
-	t_rr_t rr;
-	assert_int_equal(dz_zone_builder_new(N(origin), &b), DZ_OK);
-	for (size_t i = 0; lines[i] != NULL; i++) {
-		t_parse(lines[i], &rr);
-		assert_int_equal(dz_zone_builder_add(b, rr.owner, rr.type, 0,
-		                                     rr.ttl, rr.rdata,
-		                                     rr.rdlen),
-		                 DZ_OK);
-	}
-	assert_int_equal(dz_zone_builder_finish(b, &z), DZ_OK);
-	dz_zone_builder_free(b);
-	return z;
-}
-
 /* A change set from lines prefixed "-" (removal) or "+" (addition). */
 static inline dz_changeset_t *t_changes(const char *const *lines)
 {
 	dz_changeset_t *ch;
-	t_rr_t rr;
 	assert_int_equal(dz_changeset_new(&ch), DZ_OK);
 	for (size_t i = 0; lines[i] != NULL; i++) {
-		t_parse(lines[i] + 1, &rr);
-		int ret = lines[i][0] == '-'
-		                  ? dz_changeset_add_removed(ch, rr.owner,
-		                                             rr.type, rr.ttl,
-		                                             rr.rdata, rr.rdlen)
-		                  : dz_changeset_add_added(ch, rr.owner,
-		                                           rr.type, rr.ttl,
-		                                           rr.rdata, rr.rdlen);
-		assert_int_equal(ret, DZ_OK);
+		if (lines[i][0] == '-') {
+			t_cs_del(ch, lines[i] + 1);
+		} else {
+			t_cs_add(ch, lines[i] + 1);
+		}
 	}
 	return ch;
 }

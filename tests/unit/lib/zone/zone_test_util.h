@@ -34,7 +34,7 @@ typedef struct t_rr {
 	uint8_t owner[DZ_NAME_MAXLEN];
 	uint16_t type;
 	uint32_t ttl;
-	uint8_t rdata[1024];
+	uint8_t rdata[2048];
 	uint16_t rdlen;
 } t_rr_t;
 
