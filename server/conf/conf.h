@@ -259,6 +259,16 @@ const conf_acl_t *conf_acl_find(const conf_t *conf, const char *id);
 bool acl_match(const conf_acl_t *acl, const struct sockaddr *addr,
                const uint8_t *key, unsigned action);
 
+/*
+ * Why no ACL of \p acls allows \p action from \p addr with \p key: NULL
+ * when one does, "wrong-key" when one would with another key (or with a
+ * signature), else "no-acl" (default deny). The reason goes in the log
+ * and in the answer's EDE text.
+ */
+const char *acl_refusal(const conf_acl_t *const *acls, size_t nacls,
+                        const struct sockaddr *addr, const uint8_t *key,
+                        unsigned action);
+
 /* True if \p acl lets an update change records of \p type. */
 bool acl_allows_type(const conf_acl_t *acl, uint16_t type);
 

@@ -47,17 +47,19 @@ bool conf_prefix_match(const conf_prefix_t *prefix, const struct sockaddr *addr)
 	return ((b[full] ^ prefix->addr[full]) & mask) == 0;
 }
 
+static bool acl_addr_match(const conf_acl_t *acl, const struct sockaddr *addr)
+{
+	bool ok = acl->naddrs == 0;
+	for (size_t i = 0; !ok && i < acl->naddrs; i++) {
+		ok = conf_prefix_match(&acl->addrs[i], addr);
+	}
+	return ok;
+}
+
 bool acl_match(const conf_acl_t *acl, const struct sockaddr *addr,
                const uint8_t *key, unsigned action)
 {
-	if ((acl->actions & action) == 0) {
-		return false;
-	}
-	bool addr_ok = acl->naddrs == 0;
-	for (size_t i = 0; !addr_ok && i < acl->naddrs; i++) {
-		addr_ok = conf_prefix_match(&acl->addrs[i], addr);
-	}
-	if (!addr_ok) {
+	if ((acl->actions & action) == 0 || !acl_addr_match(acl, addr)) {
 		return false;
 	}
 	if (acl->nkeys == 0) {
@@ -69,6 +71,27 @@ bool acl_match(const conf_acl_t *acl, const struct sockaddr *addr,
 		}
 	}
 	return false;
+}
+
+const char *acl_refusal(const conf_acl_t *const *acls, size_t nacls,
+                        const struct sockaddr *addr, const uint8_t *key,
+                        unsigned action)
+{
+	for (size_t i = 0; i < nacls; i++) {
+		if (acl_match(acls[i], addr, key, action)) {
+			return NULL;
+		}
+	}
+	/* Would an ACL with keys have matched this address? Then the key is
+	 * what is wrong - the usual mistake, worth its own reason. */
+	for (size_t i = 0; i < nacls; i++) {
+		const conf_acl_t *acl = acls[i];
+		if ((acl->actions & action) != 0 && acl->nkeys != 0 &&
+		    acl_addr_match(acl, addr)) {
+			return "wrong-key";
+		}
+	}
+	return "no-acl";
 }
 
 bool acl_allows_type(const conf_acl_t *acl, uint16_t type)

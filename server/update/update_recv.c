@@ -34,37 +34,6 @@ static void log_refused(const recv_t *r, const uint8_t *zone,
 	          "update-refused", "reason=%s key=%s", reason, key);
 }
 
-/*
- * RFC 2136 §3.3 with DESIGN.md §2's ACLs: the first ACL that allows
- * `update` from this address with this key wins. When none does, say
- * whether an ACL would have matched with another key (wrong-key: the
- * usual mistake) or none matches at all (no-acl).
- */
-static const char *acl_refusal(const conf_zone_t *zc,
-                               const struct sockaddr *peer,
-                               const uint8_t *key)
-{
-	for (size_t i = 0; i < zc->nacls; i++) {
-		if (acl_match(zc->acls[i], peer, key, CONF_ACTION_UPDATE)) {
-			return NULL;
-		}
-	}
-	for (size_t i = 0; i < zc->nacls; i++) {
-		const conf_acl_t *acl = zc->acls[i];
-		if ((acl->actions & CONF_ACTION_UPDATE) == 0 || acl->nkeys == 0) {
-			continue;
-		}
-		bool addr_ok = acl->naddrs == 0;
-		for (size_t j = 0; j < acl->naddrs && !addr_ok; j++) {
-			addr_ok = conf_prefix_match(&acl->addrs[j], peer);
-		}
-		if (addr_ok) {
-			return "wrong-key";
-		}
-	}
-	return "no-acl";
-}
-
 static update_job_t *job_new(const recv_t *r)
 {
 	update_job_t *job = calloc(1, sizeof(*job) + r->q->req_len);
@@ -130,7 +99,8 @@ static int route_zone(const recv_t *r, const zones_t *zones,
 		return answer_now(r, DZ_RCODE_REFUSED, UPDATE_EDE_PROHIBITED,
 		                  "secondary zone: send updates to the primary");
 	}
-	const char *why = acl_refusal(zc, r->q->peer, key);
+	const char *why = acl_refusal(zc->acls, zc->nacls, r->q->peer, key,
+	                              CONF_ACTION_UPDATE);
 	if (why != NULL) {
 		log_refused(r, zname, why, keystr);
 		char text[64];

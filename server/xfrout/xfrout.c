@@ -103,37 +103,6 @@ static int refuse(const req_t *r, const uint8_t *zone, uint16_t rcode,
 	return answer(r, rcode, ede, text);
 }
 
-/*
- * DESIGN.md §2: a transfer needs an ACL with action transfer that matches
- * the client's address and key (default deny). When none does, say whether
- * one would have matched with another key (wrong-key) or none at all.
- */
-static const char *acl_refusal(const conf_zone_t *zc,
-                               const struct sockaddr *peer,
-                               const uint8_t *key)
-{
-	for (size_t i = 0; i < zc->nacls; i++) {
-		if (acl_match(zc->acls[i], peer, key, CONF_ACTION_TRANSFER)) {
-			return NULL;
-		}
-	}
-	for (size_t i = 0; i < zc->nacls; i++) {
-		const conf_acl_t *acl = zc->acls[i];
-		if ((acl->actions & CONF_ACTION_TRANSFER) == 0 ||
-		    acl->nkeys == 0) {
-			continue;
-		}
-		bool addr_ok = acl->naddrs == 0;
-		for (size_t j = 0; j < acl->naddrs && !addr_ok; j++) {
-			addr_ok = conf_prefix_match(&acl->addrs[j], peer);
-		}
-		if (addr_ok) {
-			return "wrong-key";
-		}
-	}
-	return "no-acl";
-}
-
 /* RFC 8945 §5.2: a signed request is verified before anything else; a
  * failure is answered NOTAUTH with the TSIG error (logged by update_keys). */
 static int check_tsig(req_t *r, dz_tsig_result_t *tres, int *len)
@@ -258,7 +227,8 @@ static int route_zone(const req_t *r)
 		return refuse(r, qname, DZ_RCODE_NOTAUTH,
 		              XFROUT_EDE_NOT_AUTHORITATIVE, "not-authoritative");
 	}
-	const char *why = acl_refusal(zc, r->q->peer, r->key);
+	const char *why = acl_refusal(zc->acls, zc->nacls, r->q->peer, r->key,
+	                              CONF_ACTION_TRANSFER);
 	if (why != NULL) {
 		return refuse(r, qname, DZ_RCODE_REFUSED, XFROUT_EDE_PROHIBITED,
 		              why);

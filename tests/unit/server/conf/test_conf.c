@@ -733,6 +733,44 @@ static void acl_match_checks_action_address_and_key(void **state)
 	conf_free(conf);
 }
 
+static void acl_refusal_names_wrong_key_or_no_acl(void **state)
+{
+	(void)state;
+	conf_t *conf =
+	        load_ok("key:\n"
+	                "  - id: k1.\n    secret: MDEyMzQ1Njc4OWFiY2RlZg==\n"
+	                "acl:\n"
+	                "  - id: signed\n"
+	                "    address: [10.0.0.0/8]\n"
+	                "    key: [k1]\n"
+	                "    action: [update]\n"
+	                "  - id: open\n"
+	                "    address: [192.0.2.0/24]\n"
+	                "    action: [transfer]\n");
+	const conf_acl_t *acls[] = {conf_acl_find(conf, "signed"),
+	                            conf_acl_find(conf, "open")};
+	struct sockaddr_storage in = sa("10.1.2.3", 1);
+	struct sockaddr_storage out = sa("11.0.0.1", 1);
+	struct sockaddr_storage doc = sa("192.0.2.9", 1);
+	const struct sockaddr *pin = (const struct sockaddr *)&in;
+	const struct sockaddr *pout = (const struct sockaddr *)&out;
+	const struct sockaddr *pdoc = (const struct sockaddr *)&doc;
+	assert_null(acl_refusal(acls, 2, pin, wire("k1."), CONF_ACTION_UPDATE));
+	assert_string_equal(acl_refusal(acls, 2, pin, NULL, CONF_ACTION_UPDATE),
+	                    "wrong-key");
+	assert_string_equal(acl_refusal(acls, 2, pin, wire("k2."),
+	                                CONF_ACTION_UPDATE), "wrong-key");
+	assert_string_equal(acl_refusal(acls, 2, pout, wire("k1."),
+	                                CONF_ACTION_UPDATE), "no-acl");
+	/* An ACL without keys never makes a refusal "wrong-key". */
+	assert_null(acl_refusal(acls, 2, pdoc, NULL, CONF_ACTION_TRANSFER));
+	assert_string_equal(acl_refusal(acls, 2, pin, wire("k1."),
+	                                CONF_ACTION_TRANSFER), "no-acl");
+	assert_string_equal(acl_refusal(acls, 0, pin, NULL, CONF_ACTION_UPDATE),
+	                    "no-acl");
+	conf_free(conf);
+}
+
 static void acl_update_type_and_owner_rules(void **state)
 {
 	(void)state;
@@ -808,6 +846,7 @@ int main(void)
 	        cmocka_unit_test(prefix_match_ipv6),
 	        cmocka_unit_test(prefix_match_mixed_families),
 	        cmocka_unit_test(acl_match_checks_action_address_and_key),
+	        cmocka_unit_test(acl_refusal_names_wrong_key_or_no_acl),
 	        cmocka_unit_test(acl_update_type_and_owner_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
