@@ -4,13 +4,15 @@
 # generated 100,000-record zone: dnsperf QPS, latency, server CPU per answer.
 #
 # usage: bench/qps.sh [--quick] [--rounds N] [--duration S] [--lat-duration S]
-#                     [--lat-rate QPS] [--servers "dynzoned nsd knot bind"]
+#                     [--lat-rate QPS]
+#                     [--servers "dynzoned-xdp dynzoned nsd knot bind"]
 #                     [--keep] [--report]
 # env:   DZ_BUILD (default ./build): the build whose dynzoned is measured;
 #        QPS_CLIENT: dnsperf load options (default "-T 2 -c 16 -q 200");
 #        BENCH_PORT (default 25353), BENCH_WORKERS (default 2).
 # --report prints the table of the last run again.
-# Needs root (adds 127.0.0.71-74 to lo) and the Debian packages dnsperf,
+# Needs root (adds 127.0.0.70-74 to lo; dynzoned-xdp also sets
+# net.ipv4.conf.lo.route_localnet and accept_local for its turns) and the Debian packages dnsperf,
 # bind9, bind9-dnsutils, knot, nsd. Writes bench/out/qps/. See bench/README.md.
 set -eu
 
@@ -19,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/qps_lib.sh"
 
 report_only='' rounds=3 duration=10 lat_duration=5 lat_rate=20000 warmup=2
-servers=$BENCH_SERVERS
+servers="dynzoned-xdp $BENCH_SERVERS"
 client=${QPS_CLIENT:--T 2 -c 16 -q 200}
 records=100000
 while [ $# -gt 0 ]; do
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
 	--servers) servers=$2; shift ;;
 	--keep) BENCH_KEEP=1 ;;
 	--report) report_only=1 ;;
-	-h | --help) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) bench_die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -64,10 +66,12 @@ summarize() {
 		-v client="$client" -v workers="$BENCH_WORKERS" '
 	{ n++; name[n] = $1; qps[n] = $2; avg[n] = $3; cpu[n] = $4
 	  p50[n] = $5; p99[n] = $6 }
+	# Another vendor: dynzoned and dynzoned-xdp are not compared together.
+	function vendor(s) { sub(/-.*/, "", s); return s }
 	function best_other(arr, i, want_max,    j, b) {
 		b = ""
 		for (j = 1; j <= n; j++) {
-			if (j == i) continue
+			if (vendor(name[j]) == vendor(name[i])) continue
 			if (b == "" || (want_max ? arr[j] > b : arr[j] < b)) b = arr[j]
 		}
 		return b
@@ -78,22 +82,23 @@ summarize() {
 		printf "dnsperf %s; latency percentiles at a fixed %d qps.\n", client, rate
 		printf "Ratios: the server / the best of the others (QPS: higher is better;\n"
 		printf "CPU per query and p99: lower is better).\n\n"
-		printf "%-9s %9s %11s %9s %9s %11s %8s %8s %8s\n", "server", "QPS",
+		printf "%-12s %9s %11s %9s %9s %11s %8s %8s %8s\n", "server", "QPS",
 			"avg lat us", "p50 us", "p99 us", "CPU us/q", "QPS x", "CPU x", "p99 x"
 		for (i = 1; i <= n; i++)
-			printf "%-9s %9.0f %11.0f %9.0f %9.0f %11.2f %8s %8s %8s\n",
+			printf "%-12s %9.0f %11.0f %9.0f %9.0f %11.2f %8s %8s %8s\n",
 				name[i], qps[i], avg[i], p50[i], p99[i], cpu[i],
 				ratio(qps[i], best_other(qps, i, 1)),
 				ratio(cpu[i], best_other(cpu, i, 0)),
 				ratio(p99[i], best_other(p99, i, 0))
 		for (i = 1; i <= n; i++) {
-			if (name[i] != "dynzoned" || n < 2) continue
+			if (vendor(name[i]) != "dynzoned" || best_other(qps, i, 1) == "") continue
 			q = qps[i] / best_other(qps, i, 1); c = cpu[i] / best_other(cpu, i, 0)
 			l = p99[i] / best_other(p99, i, 0)
-			printf "\nGoals for dynzoned (issue 3 s6): QPS x >= 1: %s; CPU x <= 0.67: %s; p99 x <= 1: %s\n",
+			printf "\nGoals for %s (issue 3 s6): QPS x >= 1: %s; CPU x <= 0.67: %s; p99 x <= 1: %s", name[i],
 				(q >= 1 ? "met" : "NOT met"), (c <= 1 / 1.5 ? "met" : "NOT met"),
 				(l <= 1 ? "met" : "NOT met")
 		}
+		printf "\n"
 	}' "$out/medians.tsv"
 }
 
@@ -138,11 +143,36 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 bench_setup_addrs
 
+# Starts a solo server for its turn (see bench_solo), with lo set up.
+solo_start() { # SERVER
+	bench_lo_sysctls on
+	bench_start "$1" "$zone" 120 || return 1
+	# shellcheck disable=SC2086
+	dnsperf -s "$(bench_addr "$1")" -p "$BENCH_PORT" -d "$queries" \
+		-l "$warmup" $client >/dev/null 2>&1 || true
+}
+
+solo_stop() { # SERVER
+	bench_stop "$1"
+	bench_lo_sysctls restore
+}
+
 running=
 for s in $servers; do
 	why=$(bench_unavailable "$s")
 	if [ -n "$why" ]; then
 		echo "note: $s skipped: $why" >&2
+		continue
+	fi
+	if bench_solo "$s"; then
+		if solo_start "$s"; then
+			echo "$s: answers through AF_XDP; runs alone, started for each turn" >&2
+			solo_stop "$s"
+			running="$running $s"
+		else
+			solo_stop "$s"
+			echo "note: $s skipped: it did not start (see above)" >&2
+		fi
 		continue
 	fi
 	if bench_start "$s" "$zone" 120; then
@@ -206,6 +236,7 @@ printf 'rounds=%s duration=%s lat_rate=%s client="%s" BENCH_WORKERS=%s\n' \
 	"$rounds" "$duration" "$lat_rate" "$client" "$BENCH_WORKERS" >"$out/params"
 echo "warm-up: ${warmup}s each" >&2
 for s in "$@"; do
+	bench_solo "$s" && continue # warmed up at each start
 	# shellcheck disable=SC2086
 	dnsperf -s "$(bench_addr "$s")" -p "$BENCH_PORT" -d "$queries" \
 		-l "$warmup" $client >/dev/null 2>&1 || true
@@ -217,12 +248,18 @@ for ((r = 1; r <= rounds; r++)); do
 	k=$(((r - 1) % $#))
 	order=("${order[@]:k}" "${order[@]:0:k}")
 	for s in "${order[@]}"; do
+		if bench_solo "$s"; then
+			solo_start "$s" || bench_die "$s did not start for round $r"
+		fi
 		run_tput "$s" "$r"
 		run_lat "$s" "$r"
+		if bench_solo "$s"; then
+			solo_stop "$s"
+		fi
 		tail -n 2 "$out/results.tsv" | awk -F'\t' '
 		$3 == "tput" { t = sprintf("%.0f qps, %.2f us CPU/q", $4, $8) }
 		$3 == "lat" { l = sprintf("p50 %.0f us, p99 %.0f us", $4, $5) }
-		END { printf "  round %d %-9s %s; %s\n", '"$r"', "'"$s"'", t, l }' >&2
+		END { printf "  round %d %-12s %s; %s\n", '"$r"', "'"$s"'", t, l }' >&2
 	done
 done
 

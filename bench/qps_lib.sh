@@ -27,6 +27,7 @@ bench_die() {
 
 bench_addr() { # SERVER -> its loopback address
 	case $1 in
+	dynzoned-xdp) echo 127.0.0.70 ;;
 	dynzoned) echo 127.0.0.71 ;;
 	nsd) echo 127.0.0.72 ;;
 	knot) echo 127.0.0.73 ;;
@@ -39,7 +40,7 @@ bench_addr() { # SERVER -> its loopback address
 # address on lo (idempotent: an address already there is left alone).
 bench_setup_addrs() {
 	local s a
-	for s in $BENCH_SERVERS; do
+	for s in $BENCH_SERVERS dynzoned-xdp; do
 		a=$(bench_addr "$s")
 		if ! ip -4 addr show dev lo | grep -q "inet $a/"; then
 			ip addr add "$a/32" dev lo ||
@@ -61,6 +62,9 @@ bench_unavailable() {
 	case $1 in
 	dynzoned) [ -x "$DZ_BUILD/dynzoned" ] ||
 		echo "$DZ_BUILD/dynzoned not built (set DZ_BUILD or run make)" ;;
+	dynzoned-xdp) [ -x "$DZ_BUILD/dynzoned" ] ||
+		echo "$DZ_BUILD/dynzoned not built (set DZ_BUILD or run make)"
+		[ -d /sys/class/net/lo/queues ] || echo "no /sys/class/net/lo" ;;
 	nsd) command -v nsd >/dev/null || echo "nsd not installed" ;;
 	knot) command -v knotd >/dev/null || echo "knotd not installed" ;;
 	bind) command -v named >/dev/null || echo "named not installed" ;;
@@ -74,13 +78,14 @@ bench_write_conf() { # SERVER DIR ZONE
 	case $s in
 	# dynzoned keeps its journal beside the zone file (<file>.jnl), where
 	# BIND would look for its own: each gets a private copy of the zone.
-	dynzoned) cp "$z" "$d/zone" && cat >"$d/conf" <<EOF
+	dynzoned | dynzoned-xdp) cp "$z" "$d/zone" && cat >"$d/conf" <<EOF
 server:
   listen: $a@$BENCH_PORT
   data-dir: $d
   control: $d/control.sock
   workers: $BENCH_WORKERS
   pid-file: $d/dynzoned.pid
+$([ "$s" = dynzoned-xdp ] && echo "  xdp-interface: lo")
 log:
   - target: stderr
     level: warning
@@ -170,7 +175,7 @@ EOF
 
 bench_cmd() { # SERVER DIR -> the foreground command line, one word a line
 	case $1 in
-	dynzoned) printf '%s\n' "$DZ_BUILD/dynzoned" -c "$2/conf" ;;
+	dynzoned | dynzoned-xdp) printf '%s\n' "$DZ_BUILD/dynzoned" -c "$2/conf" ;;
 	nsd) printf '%s\n' nsd -d -c "$2/conf" ;;
 	knot) printf '%s\n' knotd -c "$2/conf" ;;
 	bind) printf '%s\n' named -g -c "$2/conf" -n "$BENCH_WORKERS" ;;
@@ -258,11 +263,36 @@ bench_stop() { # SERVER
 	unset "bench_pid[$s]"
 }
 
+# dynzoned-xdp attaches an XDP program to lo, which every other loopback
+# packet then passes through (generic XDP): it runs alone, started for its
+# turn and stopped after it, so it never taxes the other servers' runs.
+bench_solo() { # SERVER
+	[ "$1" = dynzoned-xdp ]
+}
+
+# Answers sent through AF_XDP on lo carry no route; the kernel drops them
+# as martians (127/8 to and from itself) unless lo allows it. Set for the
+# solo server's turn, put back after it (and by bench_cleanup).
+bench_saved_sysctl=
+bench_lo_sysctls() { # on|restore
+	local f=/proc/sys/net/ipv4/conf/lo
+	if [ "$1" = on ]; then
+		[ -n "$bench_saved_sysctl" ] ||
+			bench_saved_sysctl="$(cat $f/route_localnet) $(cat $f/accept_local)"
+		echo 1 >$f/route_localnet && echo 1 >$f/accept_local
+	elif [ -n "$bench_saved_sysctl" ]; then
+		set -- $bench_saved_sysctl
+		echo "$1" >$f/route_localnet && echo "$2" >$f/accept_local
+		bench_saved_sysctl=
+	fi
+}
+
 bench_cleanup() {
 	local s
 	for s in "${!bench_pid[@]}"; do
 		bench_stop "$s"
 	done
+	bench_lo_sysctls restore
 	if [ -n "$bench_tmp" ] && [ -z "${BENCH_KEEP:-}" ]; then
 		rm -rf "$bench_tmp"
 	fi

@@ -21,7 +21,7 @@
 int dispatch_worker_init(void *ctx, unsigned id, void **worker_ctx)
 {
 	server_t *srv = ctx;
-	if (id > srv->udp_workers) {
+	if (id >= srv->nthreads) {
 		return DZ_EINVAL;
 	}
 	dispatch_worker_t *w = &srv->workers[id];

@@ -19,7 +19,8 @@ typedef struct server server_t;
 /* Per-thread context of a UDP worker or of the TCP loop thread. */
 typedef struct {
 	server_t *srv;
-	unsigned id; /* 0..udp_workers-1: UDP; udp_workers: the loop */
+	unsigned id; /* 0..udp_workers-1: UDP; udp_workers: the loop; then
+	                one per AF_XDP queue */
 	stats_block_t *stats;
 } dispatch_worker_t;
 
@@ -34,7 +35,9 @@ struct server {
 	query_env_t env;
 	update_ctx_t *update;
 	unsigned udp_workers;
-	dispatch_worker_t *workers; /* udp_workers + 1 */
+	unsigned xdp_queues;        /* AF_XDP threads, 0 without XDP */
+	unsigned nthreads;          /* udp_workers + 1 + xdp_queues */
+	dispatch_worker_t *workers; /* nthreads */
 	uv_signal_t sigs[3];
 	unsigned nsigs;
 	const char *pid_file; /* NULL: none */

@@ -386,6 +386,24 @@ static void stats_zones(emit_t *em, const server_t *srv)
 	emit_end(em, true);
 }
 
+/* The AF_XDP path's frames (server.xdp-interface), when it runs. */
+static void stats_xdp(emit_t *em, const server_t *srv)
+{
+	unsigned queues = 0;
+	bool generic = false;
+	if (net_xdp_info(srv->net, &queues, &generic) != DZ_OK) {
+		return;
+	}
+	net_stats_t ns;
+	net_stats_get(srv->net, &ns);
+	emit_begin(em, "xdp");
+	emit(em, "queues", queues);
+	emit(em, "received", ns.xdp.received);
+	emit(em, "sent", ns.xdp.sent);
+	emit(em, "dropped", ns.xdp.dropped);
+	emit_end(em, false);
+}
+
 static int cmd_stats(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 {
 	server_t *srv = ctx;
@@ -396,6 +414,7 @@ static int cmd_stats(const ctl_args_t *args, ctl_resp_t *resp, void *ctx)
 		ctl_resp_printf(resp, "{");
 	}
 	stats_counters(&em, &sum);
+	stats_xdp(&em, srv);
 	stats_zones(&em, srv);
 	if (em.json) {
 		ctl_resp_printf(resp, "}");

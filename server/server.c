@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,8 @@ static int start_net(server_t *srv)
 	        .tcp_idle_ms = cs->tcp_idle_timeout * 1000u,
 	        .tcp_max_conns = cs->tcp_max_clients,
 	        .udp_max_payload = cs->udp_max_payload,
+	        .xdp_interface = cs->xdp_interface,
+	        .xdp_queues = srv->xdp_queues,
 	};
 	int ret = net_new(&srv->loop, &nc, &srv->net);
 	if (ret != DZ_OK) {
@@ -372,6 +375,52 @@ static int start_signals(server_t *srv)
 
 /* ===== the whole run ======================================================= */
 
+/* The first character of a small /proc or /sys file, '\0' if unreadable. */
+static char read_flag(const char *dir, const char *ifname, const char *file)
+{
+	char path[128], buf[16] = "";
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, ifname, file);
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		return '\0';
+	}
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strncmp(buf, "0x", 2) == 0) { /* /sys/class/net/IF/flags */
+		return (char)((strtoul(buf, NULL, 16) & IFF_LOOPBACK) ? 'L'
+		                                                      : '-');
+	}
+	return buf[0];
+}
+
+/*
+ * An answer sent through AF_XDP on a loopback interface arrives with no
+ * route attached, so the kernel routes it like a received packet, and
+ * drops 127.0.0.0/8 from and to itself as martian unless route_localnet
+ * and accept_local are on for the interface. Say so: otherwise every
+ * IPv4 answer silently disappears.
+ */
+static void xdp_check_loopback(const server_t *srv)
+{
+	const char *ifname = srv->conf->server.xdp_interface;
+	static const char conf[] = "/proc/sys/net/ipv4/conf";
+	if (read_flag("/sys/class/net", ifname, "flags") != 'L') {
+		return;
+	}
+	char rl = read_flag(conf, ifname, "route_localnet");
+	char al = read_flag(conf, ifname, "accept_local");
+	if (rl != '1' || al != '1') {
+		log_event(LOG_LEVEL_WARNING, LOG_CAT_GENERAL, NULL, NULL,
+		          "xdp-loopback-unroutable",
+		          "interface=%s route_localnet=%c accept_local=%c "
+		          "fix=sysctl -w net.ipv4.conf.%s.route_localnet=1 "
+		          "net.ipv4.conf.%s.accept_local=1",
+		          ifname, rl != '\0' ? rl : '?', al != '\0' ? al : '?',
+		          ifname, ifname);
+	}
+}
+
 static void log_started(const server_t *srv)
 {
 	char list[512] = "", one[INET6_ADDRSTRLEN + 16];
@@ -388,6 +437,15 @@ static void log_started(const server_t *srv)
 	          DZ_VERSION, (long)getpid(),
 	          srv->conf_path != NULL ? srv->conf_path : "embedded", list,
 	          srv->conf->nzones, srv->udp_workers);
+	unsigned queues = 0;
+	bool generic = false;
+	if (net_xdp_info(srv->net, &queues, &generic) == DZ_OK) {
+		log_event(LOG_LEVEL_NOTICE, LOG_CAT_GENERAL, NULL, NULL,
+		          "xdp-started", "interface=%s queues=%u mode=%s",
+		          srv->conf->server.xdp_interface, queues,
+		          generic ? "generic" : "native");
+		xdp_check_loopback(srv);
+	}
 	if (srv->conf->nzones == 0 || net_bound_addr(srv->net, 0, &ss) != 0) {
 		return;
 	}
@@ -407,14 +465,38 @@ static void log_started(const server_t *srv)
 	          "try=%s", dig);
 }
 
+/* One AF_XDP thread per receive queue of server.xdp-interface. */
+static int xdp_queue_count(server_t *srv)
+{
+	const char *ifname = srv->conf->server.xdp_interface;
+	srv->xdp_queues = 0;
+	if (ifname == NULL) {
+		return DZ_OK;
+	}
+	int n = net_xdp_queues(ifname);
+	if (n < 0) {
+		log_event(LOG_LEVEL_ERROR, LOG_CAT_GENERAL, NULL, NULL,
+		          "listen-failed", "address=xdp:%s err=%s", ifname,
+		          dz_strerror(n));
+		return n;
+	}
+	srv->xdp_queues = (unsigned)n;
+	return DZ_OK;
+}
+
 static int server_init(server_t *srv)
 {
 	unsigned n = srv->conf->server.workers;
 	srv->udp_workers = n > 0 ? n : 1;
-	srv->workers = calloc(srv->udp_workers + 1, sizeof(*srv->workers));
+	int ret = xdp_queue_count(srv);
+	if (ret != DZ_OK) {
+		return ret;
+	}
+	srv->nthreads = srv->udp_workers + 1 + srv->xdp_queues;
+	srv->workers = calloc(srv->nthreads, sizeof(*srv->workers));
 	if (srv->workers == NULL ||
-	    stats_new(srv->udp_workers + 1, &srv->stats) != DZ_OK ||
-	    zones_new(srv->udp_workers + 1, &srv->zones) != DZ_OK) {
+	    stats_new(srv->nthreads, &srv->stats) != DZ_OK ||
+	    zones_new(srv->nthreads, &srv->zones) != DZ_OK) {
 		fail("memory", DZ_ENOMEM);
 		return DZ_ENOMEM;
 	}
@@ -424,7 +506,7 @@ static int server_init(server_t *srv)
 	                                 srv->conf->server.udp_max_payload,
 	                         .tsig_verify = dispatch_tsig_verify,
 	                         .tsig_sign = dispatch_tsig_sign};
-	int ret = uv_loop_init(&srv->loop);
+	ret = uv_loop_init(&srv->loop);
 	if (ret != 0) {
 		fail("loop", ret);
 		return ret;

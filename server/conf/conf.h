@@ -200,6 +200,7 @@ typedef struct {
 	uint32_t tcp_idle_timeout; /* seconds */
 	unsigned tcp_max_clients;
 	uint16_t udp_max_payload; /* EDNS buffer size we advertise */
+	const char *xdp_interface; /* NULL: UDP through sockets only */
 } conf_server_t;
 
 typedef struct conf {

@@ -122,6 +122,21 @@ static int s_udp_payload(conf_ctx_t *ctx, const yaml_node_t *v, void *obj)
 	return ret;
 }
 
+static int s_xdp(conf_ctx_t *ctx, const yaml_node_t *v, void *obj)
+{
+	conf_server_t *s = obj;
+	int ret = conf_val_str(ctx, v, "xdp-interface", &s->xdp_interface);
+	if (ret == DZ_OK && (s->xdp_interface[0] == '\0' ||
+	                     strlen(s->xdp_interface) >= 16 ||
+	                     strchr(s->xdp_interface, '/') != NULL)) {
+		return conf_error(ctx, v,
+		                  "invalid value '%s' for 'xdp-interface': "
+		                  "not an interface name",
+		                  s->xdp_interface);
+	}
+	return ret;
+}
+
 static const conf_keydef_t server_keys[] = {
         {"listen", s_listen},
         {"identity", s_identity},
@@ -134,6 +149,7 @@ static const conf_keydef_t server_keys[] = {
         {"tcp-idle-timeout", s_tcp_idle},
         {"tcp-max-clients", s_tcp_max},
         {"udp-max-payload", s_udp_payload},
+        {"xdp-interface", s_xdp},
         {NULL, NULL},
 };
 

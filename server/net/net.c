@@ -82,6 +82,9 @@ int net_start(net_t *net)
 		rc = net_udp_start(net);
 	}
 	if (rc == DZ_OK) {
+		rc = net_xdp_start(net);
+	}
+	if (rc == DZ_OK) {
 		rc = net_tcp_start(net);
 	}
 	if (rc != DZ_OK) {
@@ -121,6 +124,7 @@ void net_free(net_t *net)
 		(void)uv_run(net->loop, UV_RUN_NOWAIT);
 	}
 	net_udp_free(net);
+	net_xdp_free(net);
 	if (net->tcp_ctx_made && net->conf.worker_fini != NULL) {
 		net->conf.worker_fini(net->conf.ctx, net->tcp_ctx);
 	}
@@ -232,6 +236,10 @@ void net_stats_get(const net_t *net, net_stats_t *out)
 {
 	memset(out, 0, sizeof(*out));
 	net_udp_stats(net, &out->transport[NET_UDP]);
+	net_xdp_stats(net, &out->xdp);
+	out->transport[NET_UDP].received += out->xdp.received;
+	out->transport[NET_UDP].sent += out->xdp.sent;
+	out->transport[NET_UDP].dropped += out->xdp.dropped;
 	out->transport[NET_UDP].sent += load(&net->udp_late.sent);
 	out->transport[NET_UDP].dropped += load(&net->udp_late.dropped);
 	out->transport[NET_TCP].received = load(&net->tcp_stats.received);

@@ -133,6 +133,12 @@ typedef struct {
 	 * worker's response slots and the resp_cap of UDP queries. 0:
 	 * NET_UDP_PAYLOAD_DEFAULT; below 512 (RFC 1035 §4.2.1), 512. */
 	uint16_t udp_max_payload;
+	/* AF_XDP (server.xdp-interface): UDP to the listen addresses that
+	 * arrives on this interface is read from AF_XDP sockets, one thread
+	 * per receive queue (xdp_queues of them, net_xdp_queues()); their
+	 * worker_init ids follow the TCP thread's. NULL: sockets only. */
+	const char *xdp_interface;
+	unsigned xdp_queues;
 } net_config_t;
 
 /* Counters of one transport. */
@@ -144,6 +150,7 @@ typedef struct {
 
 typedef struct {
 	net_counters_t transport[NET_TRANSPORT_COUNT];
+	net_counters_t xdp; /* the AF_XDP share of transport[NET_UDP] */
 	uint64_t tcp_accepted; /* connections accepted and served */
 	uint64_t tcp_refused;  /* connections closed at once: over the limit */
 	uint64_t tcp_timeouts; /* connections closed for being idle */
@@ -224,6 +231,20 @@ int net_query_defer(net_query_t *q, net_reply_t **out);
  * Returns DZ_OK, or a negative status when the answer could not be sent.
  */
 int net_reply_send(net_reply_t *r, const uint8_t *msg, size_t len);
+
+/*
+ * Receive queues of network interface \p ifname: the AF_XDP path runs one
+ * thread per queue. Returns the count (>= 1), DZ_EINVAL for a bad name, or
+ * -errno (ENOENT: no such interface).
+ */
+int net_xdp_queues(const char *ifname);
+
+/*
+ * How the AF_XDP path runs after net_bind: its threads (receive queues) and
+ * whether the program is attached in generic mode (the kernel copies each
+ * frame; native mode needs driver support). DZ_ENOENT without XDP.
+ */
+int net_xdp_info(const net_t *net, unsigned *queues, bool *generic);
 
 /* Sum the per-thread counters (relaxed reads: a snapshot, not a barrier). */
 void net_stats_get(const net_t *net, net_stats_t *out);

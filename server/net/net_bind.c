@@ -231,6 +231,9 @@ int net_bind(net_t *net, const struct sockaddr_storage *addrs, size_t naddrs,
 	for (size_t i = 0; rc == DZ_OK && i < naddrs; i++) {
 		rc = bind_listener(net, i, &addrs[i], err, errlen);
 	}
+	if (rc == DZ_OK && net->conf.xdp_interface != NULL) {
+		rc = net_xdp_setup(net, err, errlen);
+	}
 	if (rc != DZ_OK) {
 		/* Nothing stays open or allocated: net_bind may be retried. */
 		net_close_fds(net);

@@ -18,6 +18,11 @@
 	                 CMSG_SPACE(sizeof(struct in_pktinfo))                 \
 	         ? CMSG_SPACE(sizeof(struct in6_pktinfo))                      \
 	         : CMSG_SPACE(sizeof(struct in_pktinfo)))
+/* Room for one outgoing PKTINFO control message, aligned for cmsghdr. */
+typedef union {
+	struct cmsghdr align;
+	uint8_t buf[NET_CMSG_LEN];
+} net_cmsg_buf_t;
 /* First size of a TCP connection's read buffer; it grows to one message. */
 #define NET_TCP_BUF_INIT 1024
 /* Length prefix of a DNS message over TCP (RFC 1035 §4.2.2). */
@@ -47,6 +52,8 @@ typedef struct {
 } net_listener_t;
 
 typedef struct net_udp_worker net_udp_worker_t;
+typedef struct net_xdp net_xdp_t;
+typedef struct net_xdp_queue net_xdp_queue_t;
 typedef struct tcp_conn tcp_conn_t;
 
 typedef enum {
@@ -80,6 +87,8 @@ struct net {
 	uint8_t *scratch;    /* NET_TCP_PREFIX + NET_MSG_MAX: one response */
 	/* Deferred UDP answers, sent from the loop thread. */
 	net_counter_block_t udp_late;
+	/* AF_XDP path (conf.xdp_interface), NULL without it. */
+	net_xdp_t *xdp;
 };
 
 /* A deferred answer's way back to its client (net_query_defer). */
@@ -105,6 +114,17 @@ int net_udp_start(net_t *net);
 void net_udp_stop(net_t *net);
 void net_udp_free(net_t *net);
 void net_udp_stats(const net_t *net, net_counters_t *out);
+/* The PKTINFO message that makes a UDP answer leave from \p local (an
+ * address with its port); returns its length. */
+size_t net_udp_ctrl(const struct sockaddr_storage *local, net_cmsg_buf_t *out);
+
+/* net_xdp.c: the AF_XDP path. Setup in net_bind (needs privileges), threads
+ * in net_start, joined by net_udp_stop (after it wakes every thread). */
+int net_xdp_setup(net_t *net, char *err, size_t errlen);
+int net_xdp_start(net_t *net);
+void net_xdp_stop(net_t *net);
+void net_xdp_free(net_t *net);
+void net_xdp_stats(const net_t *net, net_counters_t *out);
 
 /* net_tcp.c: listeners and connections on the loop. */
 int net_tcp_start(net_t *net);

@@ -19,10 +19,7 @@
  */
 #define ROUNDS_PER_WAKEUP 4
 
-typedef union {
-	struct cmsghdr align;
-	uint8_t buf[NET_CMSG_LEN];
-} cmsg_buf_t;
+typedef net_cmsg_buf_t cmsg_buf_t;
 
 /*
  * Everything a worker touches per datagram is allocated here once, so the
@@ -146,6 +143,20 @@ static size_t v6_local(const struct in6_pktinfo *pi, uint16_t port,
 	c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
 	memcpy(CMSG_DATA(c), pi, sizeof(*pi));
 	return CMSG_SPACE(sizeof(*pi));
+}
+
+size_t net_udp_ctrl(const struct sockaddr_storage *local, cmsg_buf_t *out)
+{
+	struct sockaddr_storage same;
+	if (local->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)local;
+		struct in_pktinfo pi = {.ipi_addr = sin->sin_addr};
+		return v4_local(&pi, sin->sin_port, &same, out);
+	}
+	const struct sockaddr_in6 *sin6 = (const void *)local;
+	struct in6_pktinfo pi6 = {.ipi6_addr = sin6->sin6_addr,
+	                          .ipi6_ifindex = sin6->sin6_scope_id};
+	return v6_local(&pi6, sin6->sin6_port, &same, out);
 }
 
 static size_t find_local(struct msghdr *h, const struct sockaddr_storage *bound,
@@ -422,6 +433,9 @@ void net_udp_stop(net_t *net)
 			w->started = false;
 		}
 	}
+	/* The AF_XDP threads saw the same byte; deferred answers of theirs
+	 * name these sockets, so they go first. */
+	net_xdp_stop(net);
 	/* The threads are gone: the sockets can go too. */
 	for (size_t i = 0; i < net->nls * net->conf.udp_workers; i++) {
 		if (net->udp_fds[i] >= 0) {

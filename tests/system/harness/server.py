@@ -83,7 +83,8 @@ class Dynzoned:
 
     # --- process -------------------------------------------------------------
     def start(self, args=None, wait_zone: Optional[str] = None,
-              cwd: Optional[Path] = None, expect_fail: bool = False):
+              cwd: Optional[Path] = None, expect_fail: bool = False,
+              wait: bool = True):
         argv = [str(self.build / "dynzoned")]
         argv += args if args is not None else ["-c", str(self.conf)]
         self.stderr = open(self.dir / "stderr.log", "wb")
@@ -92,6 +93,8 @@ class Dynzoned:
                                      stderr=subprocess.STDOUT)
         if expect_fail:
             return self.proc.wait(timeout=60)
+        if not wait:
+            return None
         zone = wait_zone or "."
         wait_until(lambda: self._answers(zone), timeout=30,
                    what=f"dynzoned to answer SOA {zone}")
