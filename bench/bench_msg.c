@@ -140,12 +140,57 @@ static int render_answer(const dz_msg_t *q, uint8_t *buf, size_t cap)
 	return dz_msg_render_finish(&r);
 }
 
+/* Records of an AXFR message: as many as fit 64 KiB (RFC 5936 §2.2),
+ * distinct owners under one origin, MX targets among them. */
+#define AXFR_NAMES 2000
+static uint8_t axfr_owner[AXFR_NAMES][DZ_NAME_MAXLEN];
+
+static void prepare_axfr(void)
+{
+	char s[64];
+	for (unsigned i = 0; i < AXFR_NAMES; i++) {
+		snprintf(s, sizeof(s), "h%u.sub%u.bench.test.", i * 7919 % 100000,
+		         i % 7);
+		name_of(axfr_owner[i], s);
+	}
+}
+
+/* One AXFR message: A and MX records until the buffer is full. */
+static int render_axfr(uint8_t *buf, size_t cap)
+{
+	dz_msg_hdr_t h = {.id = 1, .qr = true, .aa = true};
+	dz_msg_render_t r;
+	uint8_t mx[2 + DZ_NAME_MAXLEN] = {0, 10};
+	int ret = dz_msg_render_begin(&r, buf, cap, &h);
+	if (ret == DZ_OK) {
+		ret = dz_msg_render_question(&r, axfr_owner[0], DZ_RR_AXFR,
+		                             DZ_CLASS_IN);
+	}
+	for (unsigned i = 0; ret == DZ_OK && i < AXFR_NAMES; i++) {
+		const uint8_t *o = axfr_owner[i];
+		ret = dz_msg_render_rr(&r, DZ_MSG_AN, o, DZ_RR_A, DZ_CLASS_IN,
+		                       3600, (const uint8_t *)"\12\0\0\1", 4);
+		if (ret == DZ_OK && i % 4 == 0) {
+			const uint8_t *t = axfr_owner[(i * 31) % AXFR_NAMES];
+			size_t tl = dz_name_copy(mx + 2, t);
+			ret = dz_msg_render_rr(&r, DZ_MSG_AN, o, DZ_RR_MX,
+			                       DZ_CLASS_IN, 3600, mx,
+			                       (uint16_t)(tl + 2));
+		}
+	}
+	if (ret != DZ_OK && ret != DZ_ESPACE) {
+		return ret;
+	}
+	return dz_msg_render_finish(&r);
+}
+
 typedef struct {
 	uint8_t pkt[NQUERIES + 1][1232];
 	size_t len[NQUERIES + 1]; /* queries, then one response */
 	dz_msg_t msg;
 	dz_msg_rr_t rr[64];
 	uint8_t out[1232];
+	uint8_t axfr[DZ_MSG_MAX_SIZE];
 } bench_t;
 
 /* Run \p step until PHASE_SECONDS pass; print and return messages/s. */
@@ -192,12 +237,19 @@ static int step_both(bench_t *b, unsigned long i)
 	return ret < 0 ? ret : render_answer(&b->msg, b->out, sizeof(b->out));
 }
 
+static int step_axfr(bench_t *b, unsigned long i)
+{
+	(void)i;
+	return render_axfr(b->axfr, sizeof(b->axfr));
+}
+
 int main(void)
 {
 	static bench_t b;
 	int ret;
 
 	prepare();
+	prepare_axfr();
 	dz_msg_init(&b.msg, b.rr, 64);
 	for (unsigned i = 0; i < NQUERIES; i++) {
 		ret = make_query(b.pkt[i], sizeof(b.pkt[i]), i);
@@ -216,5 +268,10 @@ int main(void)
 	phase("parse", &b, step_parse);
 	phase("render", &b, step_render);
 	phase("parse+render", &b, step_both);
+	if ((ret = render_axfr(b.axfr, sizeof(b.axfr))) < 0) {
+		die("axfr", ret);
+	}
+	printf("axfr message: %d octets\n", ret);
+	phase("axfr-render", &b, step_axfr);
 	return 0;
 }

@@ -72,7 +72,9 @@ static bool match_at(const uint8_t *pkt, size_t off, const uint8_t *suf)
 			return true;
 		}
 		for (size_t i = 1; i <= len; i++) {
-			if (lower(pkt[off + i]) != lower(suf[i])) {
+			/* Mostly the same case: fold only on a difference. */
+			uint8_t a = pkt[off + i], b = suf[i];
+			if (a != b && lower(a) != lower(b)) {
 				return false;
 			}
 		}
@@ -158,31 +160,108 @@ static int find_target(const dz_compr_t *c, const uint8_t *pkt,
 	return -1;
 }
 
-/* The labels of a name: where each starts, and the hash of the suffix
- * starting there. */
+/* The labels of a name: where each starts, the name's wire length and
+ * (in hashed mode only) the hash of the suffix starting at each label. */
 typedef struct labels {
 	unsigned n;
-	uint8_t off[DZ_NAME_MAXLABELS];
+	size_t len;
+	/* 16 bits like hash[] (and dz_compr_t's len like offset): with two
+	 * element sizes in one loop gcc 12 addressed one array from a null
+	 * base, and then dropped calls to hash_suffixes() as having no effect
+	 * (compr_hash_collisions_still_compare_names failed at -O1 and up). */
+	uint16_t off[DZ_NAME_MAXLABELS];
 	uint16_t hash[DZ_NAME_MAXLABELS];
 } labels_t;
 
-/* Split \p name (trusted: our own wire form) into labels, hashing every
- * suffix from the root up. */
+/* Split \p name (trusted: our own wire form) into labels. */
 static void split(const uint8_t *name, labels_t *l)
 {
 	size_t off = 0;
-	uint64_t h = 0;
 
 	l->n = 0;
 	while (name[off] != 0 && l->n < DZ_NAME_MAXLABELS &&
 	       off < DZ_NAME_MAXLEN) {
-		l->off[l->n++] = (uint8_t)off;
+		l->off[l->n++] = (uint16_t)off;
 		off += (size_t)name[off] + 1;
 	}
-	for (unsigned k = l->n; k-- > 0;) {
-		h = hash_label(h, name + l->off[k]);
-		l->hash[k] = fold(h);
+	l->len = off + 1;
+}
+
+/* Hash every suffix of \p name, from the root up. */
+static void hash_suffixes(const uint8_t *name, labels_t *l)
+{
+	uint64_t h = 0;
+
+	for (unsigned k = l->n; k > 0; k--) {
+		h = hash_label(h, name + l->off[k - 1]);
+		l->hash[k - 1] = fold(h);
 	}
+}
+
+/* Copy the name written at pkt[off] (our own output, so pointers only go
+ * backwards) into \p out, uncompressed; a corrupted table gives a
+ * truncated name, which match_at() then never confirms. */
+static void name_at(const uint8_t *pkt, size_t off, uint8_t *out)
+{
+	size_t w = 0;
+	unsigned hops = 0;
+
+	for (;;) {
+		uint8_t len = pkt[off];
+		if ((len & 0xC0) == 0xC0) {
+			if (++hops > DZ_NAME_MAXLABELS) {
+				break;
+			}
+			off = ((size_t)(len & 0x3F) << 8) | pkt[off + 1];
+			continue;
+		}
+		if (len == 0 || w + len + 1 >= DZ_NAME_MAXLEN) {
+			break;
+		}
+		memcpy(out + w, pkt + off, (size_t)len + 1);
+		w += (size_t)len + 1;
+		off += (size_t)len + 1;
+	}
+	out[w] = 0;
+}
+
+static void link_target(dz_compr_t *c, uint16_t i, uint16_t hash)
+{
+	uint16_t *head = bucket_ref(c, hash & (DZ_COMPR_BUCKETS - 1));
+	c->hash[i] = hash;
+	c->next[i] = *head;
+	*head = (uint16_t)(i + 1);
+}
+
+/* Entering hashed mode: link the targets remembered while the table was
+ * scanned (their hashes were never computed), reading them back from the
+ * message. Once per message at most, unless a rollback goes below the
+ * switch-over and the message grows past it again. */
+static void link_pending(dz_compr_t *c, const uint8_t *pkt)
+{
+	uint8_t name[DZ_NAME_MAXLEN];
+	labels_t l;
+
+	while (c->linked < c->count) {
+		name_at(pkt, c->offset[c->linked], name);
+		split(name, &l);
+		hash_suffixes(name, &l);
+		link_target(c, c->linked, l.n > 0 ? l.hash[0] : fold(0));
+		c->linked++;
+	}
+}
+
+/* Offset of an earlier name equal to \p suf (of wire length \p len) by
+ * scanning every target, newest first as the chains are; -1 if none. */
+static int scan_targets(const dz_compr_t *c, const uint8_t *pkt,
+                        const uint8_t *suf, size_t len)
+{
+	for (unsigned i = c->count; i-- > 0;) {
+		if (c->len[i] == len && match_at(pkt, c->offset[i], suf)) {
+			return c->offset[i];
+		}
+	}
+	return -1;
 }
 
 /*
@@ -192,11 +271,13 @@ static void split(const uint8_t *name, labels_t *l)
  * to: a pointer is 2 octets.
  */
 static void best_match(const dz_compr_t *c, const uint8_t *pkt,
-                       const uint8_t *name, const labels_t *l, unsigned *first,
-                       int *target)
+                       const uint8_t *name, const labels_t *l, bool hashed,
+                       unsigned *first, int *target)
 {
 	for (unsigned k = 0; k < l->n; k++) {
-		int t = find_target(c, pkt, name + l->off[k], l->hash[k]);
+		const uint8_t *suf = name + l->off[k];
+		int t = hashed ? find_target(c, pkt, suf, l->hash[k])
+		               : scan_targets(c, pkt, suf, l->len - l->off[k]);
 		if (t >= 0) {
 			*first = k;
 			*target = t;
@@ -207,9 +288,10 @@ static void best_match(const dz_compr_t *c, const uint8_t *pkt,
 	*target = -1;
 }
 
-/* Remember the first \p upto labels of the name written at pkt[pos]. */
+/* Remember the first \p upto labels of the name written at pkt[pos]; in
+ * hashed mode also link them (every older target is linked then). */
 static void remember(dz_compr_t *c, const labels_t *l, unsigned upto,
-                     size_t pos)
+                     size_t pos, bool hashed)
 {
 	for (unsigned k = 0; k < upto; k++) {
 		size_t at = pos + l->off[k];
@@ -217,12 +299,12 @@ static void remember(dz_compr_t *c, const labels_t *l, unsigned upto,
 			return;
 		}
 		uint16_t i = c->count++;
-		uint16_t *head = bucket_ref(c, l->hash[k] & (DZ_COMPR_BUCKETS - 1));
 		c->offset[i] = (uint16_t)at;
-		c->hash[i] = l->hash[k];
-		c->next[i] = *head;
-		*head = (uint16_t)(i + 1);
-		c->linked = c->count;
+		c->len[i] = (uint16_t)(l->len - l->off[k]);
+		if (hashed) {
+			link_target(c, i, l->hash[k]);
+			c->linked = c->count;
+		}
 	}
 }
 
@@ -237,9 +319,24 @@ static size_t wire_len(const uint8_t *name)
 }
 
 /* Length of the literal part: the labels before \p first. */
-static size_t prefix_len(const uint8_t *name, const labels_t *l, unsigned first)
+static size_t prefix_len(const labels_t *l, unsigned first)
 {
-	return first < l->n ? l->off[first] : wire_len(name) - 1;
+	return first < l->n ? l->off[first] : l->len - 1;
+}
+
+/* Find the longest earlier suffix of \p name: *first and *target as
+ * best_match(), *hashed the mode used (which remember() must follow). */
+static void lookup(dz_compr_t *c, const uint8_t *pkt, const uint8_t *name,
+                   labels_t *l, unsigned *first, int *target, bool *hashed)
+{
+	sync_chains(c);
+	split(name, l);
+	*hashed = c->count > DZ_COMPR_LINEAR;
+	if (*hashed) {
+		link_pending(c, pkt);
+		hash_suffixes(name, l);
+	}
+	best_match(c, pkt, name, l, *hashed, first, target);
 }
 
 int dz_compr_put_name(dz_compr_t *c, uint8_t *pkt, size_t cap, size_t pos,
@@ -249,13 +346,11 @@ int dz_compr_put_name(dz_compr_t *c, uint8_t *pkt, size_t cap, size_t pos,
 	size_t prefix;
 	unsigned first = 0;
 	int target = -1;
-	bool use = compress && c != NULL;
+	bool use = compress && c != NULL, hashed = false;
 
 	if (use) {
-		sync_chains(c);
-		split(name, &l);
-		best_match(c, pkt, name, &l, &first, &target);
-		prefix = prefix_len(name, &l, first);
+		lookup(c, pkt, name, &l, &first, &target, &hashed);
+		prefix = prefix_len(&l, first);
 	} else {
 		prefix = wire_len(name) - 1;
 	}
@@ -273,7 +368,7 @@ int dz_compr_put_name(dz_compr_t *c, uint8_t *pkt, size_t cap, size_t pos,
 	/* Names that may not be compressed (RFC 3597 §4) are not targets
 	 * either, so nothing ever points into rdata a middlebox may rewrite. */
 	if (use) {
-		remember(c, &l, first, pos);
+		remember(c, &l, first, pos, hashed);
 	}
 	return (int)need;
 }

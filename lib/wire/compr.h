@@ -16,6 +16,12 @@
 /*! Hash buckets of the target table (a power of two). */
 #define DZ_COMPR_BUCKETS 512
 
+/*! While a message has at most this many targets, a lookup scans them
+ *  all (an answer rarely has more): hashing every suffix of every name
+ *  costs more than the scan. Past it the targets go into the hash
+ *  chains, so a transfer message stays linear in its names. */
+#define DZ_COMPR_LINEAR 24
+
 /*!
  * \brief Offsets of names already written to the message being rendered.
  *        Transparent so a renderer can keep it on the stack; init with
@@ -23,9 +29,10 @@
  *
  * Targets are kept in \p offset in the order they were added; a renderer
  * rolls back by restoring \p count to an earlier value (the hash chains
- * are brought back in line on the next call). Each target is also linked
- * into a hash chain keyed by its name folded to lower case, so a lookup
- * costs a probe per suffix rather than a scan of every target.
+ * are brought back in line on the next call). Once there are more than
+ * DZ_COMPR_LINEAR targets, each is also linked into a hash chain keyed by
+ * its name folded to lower case, so a lookup costs a probe per suffix
+ * rather than a scan of every target.
  */
 typedef struct dz_compr {
 	const uint8_t *pkt;   /*!< start of the message being written */
@@ -34,6 +41,7 @@ typedef struct dz_compr {
 	uint16_t offset[DZ_COMPR_MAX]; /*!< where each remembered name starts */
 	uint16_t hash[DZ_COMPR_MAX];   /*!< each target's name hash */
 	uint16_t next[DZ_COMPR_MAX];   /*!< older target in the chain, +1; 0 ends */
+	uint16_t len[DZ_COMPR_MAX];    /*!< each target's name length (wire) */
 	uint16_t head[DZ_COMPR_BUCKETS]; /*!< newest target per bucket, +1 */
 	/*! Buckets whose \p head is valid: clearing these 64 octets per
 	 *  message instead of \p head's 1 KiB keeps small answers cheap. */

@@ -288,6 +288,94 @@ static void compr_hash_collisions_still_compare_names(void **state)
 	assert_int_equal(put(&c, pos, "r0000.zone.", true), 8);
 }
 
+/* Write "n<i>.zone." for i in [from, to) at *pos, recording each offset;
+ * the first name adds two targets ("zone." too), every later one adds one. */
+static void put_numbered(dz_compr_t *c, size_t *pos, int from, int to,
+                         uint16_t *offs)
+{
+	char name[32];
+	for (int i = from; i < to; i++) {
+		snprintf(name, sizeof(name), "n%02d.zone.", i);
+		offs[i] = (uint16_t)*pos;
+		int n = put(c, *pos, name, true);
+		assert_true(n > 0);
+		*pos += (size_t)n;
+	}
+}
+
+/* "N<i>.ZONE." must become a pointer to the earlier "n<i>.zone.". */
+static void assert_points_to(dz_compr_t *c, size_t pos, int i, uint16_t off)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "N%02d.ZONE.", i);
+	assert_int_equal(put(c, pos, name, true), 2);
+	assert_int_equal(pkt[pos], 0xC0 | (off >> 8));
+	assert_int_equal(pkt[pos + 1], off & 0xFF);
+}
+
+static void compr_scans_up_to_linear_limit_then_links_every_target(void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	uint16_t offs[64];
+	size_t pos = 12;
+	dz_compr_init(&c, pkt);
+	put_numbered(&c, &pos, 0, DZ_COMPR_LINEAR - 1, offs);
+	assert_int_equal(c.count, DZ_COMPR_LINEAR);
+	assert_int_equal(c.linked, 0); /* scanned: nothing hashed yet */
+	/* At the limit a lookup still scans, and finds any target. */
+	assert_points_to(&c, pos, 0, offs[0]);
+	assert_points_to(&c, pos, DZ_COMPR_LINEAR - 2, offs[DZ_COMPR_LINEAR - 2]);
+	assert_int_equal(c.linked, 0);
+	/* One past it: the next lookup links every earlier target. */
+	put_numbered(&c, &pos, DZ_COMPR_LINEAR - 1, DZ_COMPR_LINEAR, offs);
+	assert_int_equal(c.count, DZ_COMPR_LINEAR + 1);
+	assert_int_equal(c.linked, 0);
+	assert_points_to(&c, pos, 5, offs[5]);
+	assert_int_equal(c.linked, DZ_COMPR_LINEAR + 1);
+	put_numbered(&c, &pos, DZ_COMPR_LINEAR, 40, offs);
+	assert_int_equal(c.linked, c.count);
+	for (int i = 0; i < 40; i++) {
+		assert_points_to(&c, pos, i, offs[i]);
+	}
+	/* "zone." itself was a target from the first name on. */
+	assert_int_equal(put(&c, pos, "x.Zone.", true), 4);
+	assert_memory_equal(pkt + pos, "\1x\xC0\x10", 4);
+}
+
+static void compr_rollback_below_linear_limit_and_back_keeps_targets_exact(
+	void **state)
+{
+	(void)state;
+	dz_compr_t c;
+	uint16_t offs[64];
+	size_t pos = 12;
+	dz_compr_init(&c, pkt);
+	put_numbered(&c, &pos, 0, 30, offs);
+	assert_points_to(&c, pos, 3, offs[3]); /* hashed: all linked */
+	assert_int_equal(c.linked, 31);
+	/* Roll back to 10 names (11 targets) and scribble over the rest. */
+	c.count = 11;
+	pos = offs[10];
+	memset(pkt + pos, 0xEE, 512);
+	/* Scanning again: a dropped name is not found, a kept one is. */
+	assert_int_equal(put(&c, pos, "n20.zone.", true), 6);
+	assert_memory_equal(pkt + pos, "\3n20\xC0\x10", 6);
+	offs[20] = (uint16_t)pos;
+	pos += 6;
+	assert_points_to(&c, pos, 9, offs[9]);
+	/* Grow past the limit again: the chains drop the old targets and
+	 * link the new ones, so every name points at its latest copy. */
+	put_numbered(&c, &pos, 30, 50, offs);
+	assert_true(c.count > DZ_COMPR_LINEAR);
+	assert_points_to(&c, pos, 20, offs[20]);
+	assert_int_equal(c.linked, c.count);
+	for (int i = 30; i < 50; i++) {
+		assert_points_to(&c, pos, i, offs[i]);
+	}
+	assert_int_equal(put(&c, pos, "n15.zone.", true), 6);
+}
+
 /* xorshift32: a fixed sequence, so a failure repeats. */
 static uint32_t rnd(uint32_t *s)
 {
@@ -383,6 +471,10 @@ int main(void)
 		cmocka_unit_test(compr_count_restore_rolls_back_targets),
 		cmocka_unit_test(compr_rollback_then_reuse_keeps_older_targets),
 		cmocka_unit_test(compr_hash_collisions_still_compare_names),
+		cmocka_unit_test(
+			compr_scans_up_to_linear_limit_then_links_every_target),
+		cmocka_unit_test(
+			compr_rollback_below_linear_limit_and_back_keeps_targets_exact),
 		cmocka_unit_test(
 		        compr_random_names_decode_equal_with_backward_pointers),
 	};
