@@ -5,7 +5,7 @@
 #
 # usage: bench/qps.sh [--quick] [--rounds N] [--duration S] [--lat-duration S]
 #                     [--lat-rate QPS]
-#                     [--servers "dynzoned-xdp dynzoned nsd knot bind"]
+#                     [--servers "dynzoned-xdp knot-xdp dynzoned nsd knot bind"]
 #                     [--keep] [--report]
 # env:   DZ_BUILD (default ./build): the build whose dynzoned is measured;
 #        QPS_CLIENT: dnsperf load options (default "-T 2 -c 16 -q 200");
@@ -21,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/qps_lib.sh"
 
 report_only='' rounds=3 duration=10 lat_duration=5 lat_rate=20000 warmup=2
-servers="dynzoned-xdp $BENCH_SERVERS"
+servers="dynzoned-xdp knot-xdp $BENCH_SERVERS"
 client=${QPS_CLIENT:--T 2 -c 16 -q 200}
 records=100000
 while [ $# -gt 0 ]; do

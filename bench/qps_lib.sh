@@ -27,6 +27,7 @@ bench_die() {
 
 bench_addr() { # SERVER -> its loopback address
 	case $1 in
+	knot-xdp) echo 127.0.0.69 ;;
 	dynzoned-xdp) echo 127.0.0.70 ;;
 	dynzoned) echo 127.0.0.71 ;;
 	nsd) echo 127.0.0.72 ;;
@@ -40,7 +41,7 @@ bench_addr() { # SERVER -> its loopback address
 # address on lo (idempotent: an address already there is left alone).
 bench_setup_addrs() {
 	local s a
-	for s in $BENCH_SERVERS dynzoned-xdp; do
+	for s in $BENCH_SERVERS dynzoned-xdp knot-xdp; do
 		a=$(bench_addr "$s")
 		if ! ip -4 addr show dev lo | grep -q "inet $a/"; then
 			ip addr add "$a/32" dev lo ||
@@ -66,7 +67,7 @@ bench_unavailable() {
 		echo "$DZ_BUILD/dynzoned not built (set DZ_BUILD or run make)"
 		[ -d /sys/class/net/lo/queues ] || echo "no /sys/class/net/lo" ;;
 	nsd) command -v nsd >/dev/null || echo "nsd not installed" ;;
-	knot) command -v knotd >/dev/null || echo "knotd not installed" ;;
+	knot | knot-xdp) command -v knotd >/dev/null || echo "knotd not installed" ;;
 	bind) command -v named >/dev/null || echo "named not installed" ;;
 	esac
 }
@@ -124,7 +125,10 @@ zone:
   zonefile: "$z"
 EOF
 		;;
-	knot) cat >"$d/conf" <<EOF
+	# knot-xdp: Knot's own AF_XDP mode, for comparison with dynzoned-xdp.
+	# Its program takes UDP to the port on every address of lo, so it runs
+	# alone like dynzoned-xdp (bench_solo).
+	knot | knot-xdp) cat >"$d/conf" <<EOF
 server:
   rundir: "$d"
   pidfile: "$d/knot.pid"
@@ -132,6 +136,7 @@ server:
   udp-workers: $BENCH_WORKERS
   tcp-workers: 1
   background-workers: 1
+$([ "$s" = knot-xdp ] && printf 'xdp:\n  listen: lo@%s\n  udp: on\n' "$BENCH_PORT")
 database:
   storage: "$d/db"
 log:
@@ -177,7 +182,7 @@ bench_cmd() { # SERVER DIR -> the foreground command line, one word a line
 	case $1 in
 	dynzoned | dynzoned-xdp) printf '%s\n' "$DZ_BUILD/dynzoned" -c "$2/conf" ;;
 	nsd) printf '%s\n' nsd -d -c "$2/conf" ;;
-	knot) printf '%s\n' knotd -c "$2/conf" ;;
+	knot | knot-xdp) printf '%s\n' knotd -c "$2/conf" ;;
 	bind) printf '%s\n' named -g -c "$2/conf" -n "$BENCH_WORKERS" ;;
 	esac
 }
@@ -267,7 +272,7 @@ bench_stop() { # SERVER
 # packet then passes through (generic XDP): it runs alone, started for its
 # turn and stopped after it, so it never taxes the other servers' runs.
 bench_solo() { # SERVER
-	[ "$1" = dynzoned-xdp ]
+	[ "$1" = dynzoned-xdp ] || [ "$1" = knot-xdp ]
 }
 
 # Answers sent through AF_XDP on lo carry no route; the kernel drops them

@@ -104,19 +104,22 @@ static void send_try(notify_target_t *t)
 	char a[NET_ADDR_STRLEN];
 	addr_str(t, a, sizeof(a));
 	uv_buf_t b = uv_buf_init((char *)t->msg, (unsigned)t->len);
+	t->tries++;
+	/* Logged before the datagram leaves: logged after it, the line could
+	 * carry a later time than the target's notify-received when this
+	 * thread is preempted in between (a loaded machine), and the two
+	 * logs would tell the chain backwards. */
+	log_event(LOG_LEVEL_INFO, LOG_CAT_NOTIFY, t->zone->name, NULL,
+	          "notify-sent", "target=%s name=%s serial=%u try=%u", a,
+	          t->label, t->serial, t->tries);
 	int ret = uv_udp_try_send(&t->sock, &b, 1,
 	                          (const struct sockaddr *)&t->addr);
-	t->tries++;
 	if (ret < 0) {
 		/* A datagram the kernel would not take is a lost one: the
 		 * schedule goes on, and the log says why. */
 		log_event(LOG_LEVEL_WARNING, LOG_CAT_NOTIFY, t->zone->name, NULL,
 		          "notify-send-failed", "target=%s name=%s try=%u err=%s",
 		          a, t->label, t->tries, uv_strerror(ret));
-	} else {
-		log_event(LOG_LEVEL_INFO, LOG_CAT_NOTIFY, t->zone->name, NULL,
-		          "notify-sent", "target=%s name=%s serial=%u try=%u",
-		          a, t->label, t->serial, t->tries);
 	}
 	uv_timer_start(&t->timer, on_timer, st->schedule_ms[t->tries - 1], 0);
 }
