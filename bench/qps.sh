@@ -154,6 +154,13 @@ solo_start() { # SERVER
 
 solo_stop() { # SERVER
 	bench_stop "$1"
+	# Knot leaves its XDP program (xdp_redirect_dns) on lo when it exits;
+	# every later loopback packet would still pass through it. Remove
+	# that one - it is ours to clean up, we started that knotd.
+	if [ "$1" = knot-xdp ] &&
+		ip link show dev lo | grep -q 'prog/xdp .*name xdp_redirect_dn'; then
+		ip link set dev lo xdpgeneric off
+	fi
 	bench_lo_sysctls restore
 }
 

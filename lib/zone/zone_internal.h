@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/wire/name.h"
 #include "lib/zone/zone.h"
@@ -57,15 +58,19 @@ static inline const uint8_t *dz__node_key(const dz_node_t *n)
 }
 
 /* Big-endian key octets [skip, skip + 8), zero padded: ordered like the keys
- * of one zone (a tie needs the full compare). */
+ * of one zone (a tie needs the full compare). On every search path: one
+ * copy of at most 8 octets, not a loop over them. */
 static inline uint64_t dz__key_pfx(const uint8_t *key, size_t klen,
                                    size_t skip)
 {
-	uint64_t v = 0;
-	for (size_t i = skip; i < skip + 8; i++) {
-		v = v << 8 | (i < klen ? key[i] : 0);
+	uint8_t o[8] = {0};
+	if (klen > skip) {
+		memcpy(o, key + skip, klen - skip < 8 ? klen - skip : 8);
 	}
-	return v;
+	return (uint64_t)o[0] << 56 | (uint64_t)o[1] << 48 |
+	       (uint64_t)o[2] << 40 | (uint64_t)o[3] << 32 |
+	       (uint64_t)o[4] << 24 | (uint64_t)o[5] << 16 |
+	       (uint64_t)o[6] << 8 | (uint64_t)o[7];
 }
 
 /* Memcmp order of keys = canonical name order. */
@@ -98,23 +103,35 @@ size_t dz__recs_sort(dz__rec_t *recs, size_t n);
 /* 32 keeps a copied path (height ~4 for 1M names) near 2 KiB while a
  * lookup still needs only ~5 key compares per level. */
 #define DZ__FANOUT 32
+/* Prefixes per group: one 64-octet cache line of pfx[]. */
+#define DZ__GROUP 8
+#define DZ__NGROUPS (DZ__FANOUT / DZ__GROUP)
 
 /*
  * A tree block. Height 1 = leaf: slot[] holds nodes. Higher: slot[] holds
  * child blocks and min[i] the smallest node below slot[i] (the separator).
  * Blocks are shared between versions; gen tells which version created one,
  * so a transaction mutates its own fresh blocks in place.
+ *
+ * Layout for the search (blocks are 64-octet aligned): the first cache
+ * line holds the header and sep[], the last prefix of each group; a search
+ * reads it, then the one line of pfx[] its group spans, then slot[]: three
+ * lines a level instead of every line of pfx[].
  */
 typedef struct dz__blk {
 	_Atomic uint32_t refs;
 	uint32_t gen;
 	uint16_t n;
 	uint8_t height;
-	void *slot[DZ__FANOUT];
+	/* sep[j] = pfx[j * DZ__GROUP + DZ__GROUP - 1] (kept by zone_tree.c). */
+	uint64_t sep[DZ__NGROUPS];
 	/* Key octets [skip, skip + 8) of each slot's (smallest) node, big
 	 * endian: most search steps compare these and never touch a node.
-	 * skip is the origin's key length, which every key in a zone shares. */
-	uint64_t pfx[DZ__FANOUT];
+	 * skip is the origin's key length, which every key in a zone shares.
+	 * Unused entries (from n on) hold UINT64_MAX, so the search needs
+	 * no bound: no prefix is below UINT64_MAX. */
+	_Alignas(64) uint64_t pfx[DZ__FANOUT];
+	void *slot[DZ__FANOUT];
 } dz__blk_t;
 
 typedef struct dz__iblk {

@@ -88,17 +88,17 @@ typedef struct find_ctx {
 	const uint8_t *qname;
 	const uint8_t *qkey;
 	size_t klen;
-	unsigned qlabels;
 } find_ctx_t;
 
 static void set_result(const find_ctx_t *f, dz_zone_result_t *res,
                        dz_zone_match_t match, const dz_node_t *node,
                        size_t enc_len, const dz_node_t *enc_node)
 {
-	unsigned el = key_labels(f->qkey, enc_len);
+	/* The labels of qname below the encloser: none for most answers
+	 * (enc_len == klen), so no count over the whole key. */
+	unsigned below = key_labels(f->qkey + enc_len, f->klen - enc_len);
 	*res = (dz_zone_result_t){.match = match, .node = node,
-	                          .encloser = dz_name_skip(f->qname,
-	                                                   f->qlabels - el),
+	                          .encloser = dz_name_skip(f->qname, below),
 	                          .encloser_node = enc_node};
 }
 
@@ -190,7 +190,6 @@ int dz_zone_find(const dz_zone_t *zone, const uint8_t *qname,
 		*res = (dz_zone_result_t){.match = DZ_ZONE_OUTZONE};
 		return DZ_OK;
 	}
-	f.qlabels = key_labels(qkey, f.klen);
 	if (f.klen > zone->okeylen && find_above(&f, res)) {
 		return DZ_OK;
 	}

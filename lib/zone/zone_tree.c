@@ -7,10 +7,26 @@
 
 #include "lib/util/errcode.h"
 
+/* Restore the invariants of the search after pfx[] or n changed: unused
+ * prefixes UINT64_MAX, sep[] the last prefix of each group. */
+static void blk_seal(dz__blk_t *b)
+{
+	for (unsigned i = b->n; i < DZ__FANOUT; i++) {
+		b->pfx[i] = UINT64_MAX;
+	}
+	for (unsigned j = 0; j < DZ__NGROUPS; j++) {
+		b->sep[j] = b->pfx[j * DZ__GROUP + DZ__GROUP - 1];
+	}
+}
+
+_Static_assert(sizeof(dz__blk_t) % 64 == 0 && sizeof(dz__iblk_t) % 64 == 0,
+               "aligned_alloc needs a multiple of the alignment");
+
 static dz__blk_t *blk_alloc(uint8_t height, uint32_t gen)
 {
+	/* Both sizes are multiples of 64 (the alignment of pfx[]). */
 	size_t size = height == 1 ? sizeof(dz__blk_t) : sizeof(dz__iblk_t);
-	dz__blk_t *b = malloc(size);
+	dz__blk_t *b = aligned_alloc(_Alignof(dz__blk_t), size);
 	if (b == NULL) {
 		return NULL;
 	}
@@ -18,6 +34,7 @@ static dz__blk_t *blk_alloc(uint8_t height, uint32_t gen)
 	b->gen = gen;
 	b->n = 0;
 	b->height = height;
+	blk_seal(b);
 	return b;
 }
 
@@ -68,18 +85,27 @@ static int node_cmp(const dz_node_t *n, const uint8_t *key, size_t klen)
 
 /*
  * Slots whose prefix is below qp: as prefixes ascend, the first slot that
- * may hold a key >= key. Every prefix is read without a branch on the
- * previous one, so the block's cache lines are fetched in parallel; a
- * binary search waits for each miss in turn, and lookups in a large zone
- * are bound by those misses.
+ * may hold a key >= key. Groups whose last prefix is below qp count whole
+ * (sep[], in the header's cache line), then the prefixes of the first
+ * other group, one cache line. Counting without a branch on each compare
+ * lets the loads overlap; lookups in a large zone are bound by misses.
  */
 static unsigned pfx_rank(const dz__blk_t *b, uint64_t qp)
 {
-	unsigned rank = 0;
-	for (unsigned i = 0; i < b->n; i++) {
-		rank += b->pfx[i] < qp;
+	_Static_assert(DZ__NGROUPS == 4 && DZ__GROUP == 8,
+	               "pfx_rank is unrolled for 4 groups of 8");
+	unsigned g = (b->sep[0] < qp) + (b->sep[1] < qp) + (b->sep[2] < qp) +
+	             (b->sep[3] < qp);
+	if (g == DZ__NGROUPS) {
+		return DZ__FANOUT; /* a full block, every prefix below qp */
 	}
-	return rank;
+	/* The slot the search ends on is mostly in the same group: fetch its
+	 * line while the prefixes are compared, not after. */
+	__builtin_prefetch(&b->slot[g * DZ__GROUP]);
+	const uint64_t *p = &b->pfx[g * DZ__GROUP];
+	return g * DZ__GROUP + (p[0] < qp) + (p[1] < qp) + (p[2] < qp) +
+	       (p[3] < qp) + (p[4] < qp) + (p[5] < qp) + (p[6] < qp) +
+	       (p[7] < qp);
 }
 
 /* Child to descend into: the last whose smallest key is <= key (or 0). */
@@ -194,6 +220,7 @@ static int build_level(void **items, size_t m, uint8_t height, uint32_t gen,
 				                        nd->keylen, skip);
 			}
 		}
+		blk_seal(b);
 		*bytes += dz__blk_size(b);
 		out[k] = b;
 		pos += take;
@@ -245,7 +272,8 @@ static int make_mutable(dz__tree_tx_t *tx, dz__blk_t **pb)
 	}
 	c->n = b->n;
 	memcpy(c->slot, b->slot, b->n * sizeof(void *));
-	memcpy(c->pfx, b->pfx, b->n * sizeof(uint64_t));
+	memcpy(c->pfx, b->pfx, sizeof(c->pfx));
+	memcpy(c->sep, b->sep, sizeof(c->sep));
 	if (b->height > 1) {
 		memcpy(dz__blk_mins(c), dz__blk_mins(b),
 		       b->n * sizeof(dz_node_t *));
@@ -276,6 +304,7 @@ static void slot_insert(dz__blk_t *b, unsigned pos, void *item,
 		mins[pos] = min;
 	}
 	b->n++;
+	blk_seal(b);
 }
 
 static void slot_remove(dz__blk_t *b, unsigned pos)
@@ -290,6 +319,7 @@ static void slot_remove(dz__blk_t *b, unsigned pos)
 		        (b->n - pos - 1) * sizeof(dz_node_t *));
 	}
 	b->n--;
+	blk_seal(b);
 }
 
 /* Move slots [from, n) of a to the end of b. */
@@ -304,6 +334,8 @@ static void slots_move(dz__blk_t *a, unsigned from, dz__blk_t *b)
 	}
 	b->n = (uint16_t)(b->n + cnt);
 	a->n = (uint16_t)from;
+	blk_seal(a);
+	blk_seal(b);
 }
 
 /* Insert an item at pos, splitting a full block in two (right half out). */
@@ -402,6 +434,7 @@ static int blk_set(dz__tree_tx_t *tx, dz__blk_t *b, const uint8_t *key,
 	} else {
 		dz__blk_mins(b)[i] = dz__blk_min(child);
 		b->pfx[i] = child->pfx[0];
+		blk_seal(b);
 	}
 	if (csplit != NULL) {
 		int r2 = insert_at(tx, b, i + 1, csplit, dz__blk_min(csplit),
@@ -433,6 +466,7 @@ int dz__tree_set(dz__tree_tx_t *tx, const uint8_t *key, size_t klen,
 		leaf->slot[0] = node;
 		leaf->pfx[0] = dz__key_pfx(key, klen, tx->skip);
 		leaf->n = 1;
+		blk_seal(leaf);
 		tx->root = leaf;
 		return DZ_OK;
 	}
@@ -457,6 +491,7 @@ int dz__tree_set(dz__tree_tx_t *tx, const uint8_t *key, size_t klen,
 		nr->pfx[0] = tx->root->pfx[0];
 		nr->pfx[1] = split->pfx[0];
 		nr->n = 2;
+		blk_seal(nr);
 		tx->root = nr;
 	}
 	/* Shrink: an empty root goes, a root with one child hands over. */

@@ -254,6 +254,31 @@ static void queue_free(net_xdp_queue_t *q)
 }
 
 /*
+ * A queue stays busy for a moment after the AF_XDP socket that had it is
+ * closed (the kernel releases its memory from a work queue): a daemon
+ * restarted at once would find it so. Try again for up to 2 s, each time
+ * from scratch (a failed bind leaves the UMEM in no known state).
+ */
+#define BUSY_TRIES 40
+#define BUSY_WAIT_US 50000
+
+static int queue_new_retry(net_xdp_t *x, net_t *net, unsigned qid, bool copy,
+                           net_xdp_queue_t **out)
+{
+	int rc = DZ_OK;
+	for (int i = 0; i < BUSY_TRIES; i++) {
+		rc = queue_new(x, net, qid, copy, out);
+		if (rc != -EBUSY) {
+			return rc;
+		}
+		queue_free(*out);
+		*out = NULL;
+		usleep(BUSY_WAIT_US);
+	}
+	return rc;
+}
+
+/*
  * Attach through a BPF link: the program goes away with the daemon, even
  * when it is killed, so a crash never leaves frames redirected to nobody.
  * Native (driver) mode first; interfaces without it (lo, veth without
@@ -288,7 +313,7 @@ static int setup_queues(net_xdp_t *x, net_t *net, bool copy, char *err,
 		return DZ_ENOMEM;
 	}
 	for (unsigned i = 0; i < x->nq; i++) {
-		int rc = queue_new(x, net, i, copy, &x->q[i]);
+		int rc = queue_new_retry(x, net, i, copy, &x->q[i]);
 		if (rc != DZ_OK) {
 			set_err(err, errlen, x->ifname, "AF_XDP socket", rc);
 			return rc;
@@ -404,7 +429,8 @@ int net_xdp_setup(net_t *net, char *err, size_t errlen)
 
 /* ===== Answering ========================================================== */
 
-static void frame_addrs(const dz_frame_t *f, struct sockaddr_storage *peer,
+static void frame_addrs(const dz_frame_t *f, int ifindex,
+                        struct sockaddr_storage *peer,
                         struct sockaddr_storage *local)
 {
 	memset(peer, 0, sizeof(*peer));
@@ -423,6 +449,14 @@ static void frame_addrs(const dz_frame_t *f, struct sockaddr_storage *peer,
 		memcpy(&l->sin6_addr, f->dst_ip, 16);
 		p->sin6_port = htons(f->src_port);
 		l->sin6_port = htons(f->dst_port);
+		/* Link-local addresses mean something on this interface only
+		 * (a deferred answer goes out through a socket). */
+		if (IN6_IS_ADDR_LINKLOCAL(&p->sin6_addr)) {
+			p->sin6_scope_id = (uint32_t)ifindex;
+		}
+		if (IN6_IS_ADDR_LINKLOCAL(&l->sin6_addr)) {
+			l->sin6_scope_id = (uint32_t)ifindex;
+		}
 	}
 }
 
@@ -456,7 +490,7 @@ static int answer(net_xdp_queue_t *q, const uint8_t *frame, size_t len,
 		return -1;
 	}
 	struct sockaddr_storage peer, local;
-	frame_addrs(&f, &peer, &local);
+	frame_addrs(&f, net->xdp->ifindex, &peer, &local);
 	uint8_t *out = q->area + tx_addr;
 	size_t hdr = dz_frame_hdr_len(f.family);
 	/* A deferred answer leaves through the listener's first socket,

@@ -270,3 +270,21 @@ def test_loopback_without_route_localnet_is_warned(workdir, xdp_host):
         srv.stop()
     finally:
         sysctl_path("route_localnet").write_text(old)
+
+
+def test_restart_at_once_gets_the_queue_again(workdir, xdp_host):
+    # The kernel frees a closed AF_XDP socket's queue from a work queue:
+    # a daemon started right after another stopped must wait for it, not
+    # fail with EBUSY.
+    for i in range(4):
+        srv = make_server(workdir / f"run{i}", XDP_ADDR, True)
+        try:
+            srv.start(wait_zone="x.test.")
+            # (start's own probe may have been answered by a socket: until
+            # the AF_XDP socket is in the map, the filter passes frames on)
+            before = xdp_stats(srv)["received"]
+            assert srv.query("www.x.test.").rcode() == dns.rcode.NOERROR
+            assert xdp_stats(srv)["received"] == before + 1
+        finally:
+            if srv.proc is not None and srv.proc.poll() is None:
+                srv.stop()
