@@ -11,9 +11,10 @@
 #        QPS_CLIENT: dnsperf load options (default "-T 2 -c 16 -q 200");
 #        BENCH_PORT (default 25353), BENCH_WORKERS (default 2).
 # --report prints the table of the last run again.
-# Needs root (adds 127.0.0.70-74 to lo; dynzoned-xdp also sets
-# net.ipv4.conf.lo.route_localnet and accept_local for its turns) and the Debian packages dnsperf,
-# bind9, bind9-dnsutils, knot, nsd. Writes bench/out/qps/. See bench/README.md.
+# Needs root (adds 127.0.0.69-74 to lo; the -xdp servers also set
+# net.ipv4.conf.lo.route_localnet and accept_local for their turns) and
+# the Debian packages dnsperf, bind9, bind9-dnsutils, knot, nsd.
+# Writes bench/out/qps/. See bench/README.md.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
 	--servers) servers=$2; shift ;;
 	--keep) BENCH_KEEP=1 ;;
 	--report) report_only=1 ;;
-	-h | --help) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) bench_die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
