@@ -3,8 +3,11 @@
 deferred UDP answers and everything the filter passes, and each way XDP cannot start is named."""
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import dns.edns
@@ -288,3 +291,40 @@ def test_restart_at_once_gets_the_queue_again(workdir, xdp_host):
         finally:
             if srv.proc is not None and srv.proc.poll() is None:
                 srv.stop()
+
+
+def test_update_and_reload_complete_under_a_query_flood(pair, workdir):
+    # A writer waits for every RCU reader to pass a quiescent state; the
+    # AF_XDP thread passes one at least every 4 batches even when its ring
+    # never empties, so a saturating flood must not stall an update.
+    x, _ = pair
+    dnsperf = shutil.which("dnsperf")
+    if dnsperf is None:
+        pytest.skip("dnsperf not installed")
+    qfile = workdir / "queries.txt"
+    qfile.write_text("www.x.test. A\nnope.x.test. A\nx.test. MX\n")
+    flood = subprocess.Popen([dnsperf, "-s", x.address, "-p", str(x.port),
+                              "-d", str(qfile), "-l", "6", "-c", "8",
+                              "-q", "200"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+    try:
+        time.sleep(1.5)
+        keyring = dns.tsigkeyring.from_text({KEY[0]: (KEY[1], KEY[2])})
+        up = dns.update.UpdateMessage("x.test.", keyring=keyring,
+                                      keyalgorithm=KEY[1])
+        up.replace("flood", 300, "A", "192.0.2.99")
+        t0 = time.monotonic()
+        resp = dns.query.tcp(up, x.address, port=x.port, timeout=5)
+        assert resp.rcode() == dns.rcode.NOERROR
+        assert time.monotonic() - t0 < 3
+        r = x.query("flood.x.test.", "A", tcp=True)
+        assert [rd.to_text() for rr in r.answer for rd in rr] == ["192.0.2.99"]
+        t0 = time.monotonic()
+        assert x.ctl("reload").returncode == 0
+        assert time.monotonic() - t0 < 3
+    finally:
+        out, _ = flood.communicate(timeout=30)
+    completed = int(re.search(r"Queries completed:\s+(\d+)", out).group(1))
+    assert completed > 10000, out
+    assert xdp_stats(x)["received"] >= completed
