@@ -3,6 +3,7 @@
 #include "server/net/net.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,24 @@ int net_new(uv_loop_t *loop, const net_config_t *conf, net_t **out)
 }
 
 /* The TCP side runs on the loop thread: it gets the id after the workers. */
+int net_thread_start(net_t *net, unsigned id, void **ctx, bool *ctx_made,
+                     pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	if (net->conf.worker_init != NULL) {
+		int rc = net->conf.worker_init(net->conf.ctx, id, ctx);
+		if (rc != DZ_OK) {
+			return rc;
+		}
+		*ctx_made = true;
+	}
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int err = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err == 0 ? DZ_OK : -err;
+}
+
 static int make_tcp_ctx(net_t *net)
 {
 	if (net->conf.worker_init == NULL) {

@@ -106,6 +106,12 @@ struct net_reply {
 	} ctrl;
 };
 
+/* net.c: make worker context \p id (conf.worker_init, if any; *ctx_made
+ * tells net_free to release it) and start \p fn(arg) in a thread that
+ * blocks every signal (the daemon handles them on the loop). */
+int net_thread_start(net_t *net, unsigned id, void **ctx, bool *ctx_made,
+                     pthread_t *thread, void *(*fn)(void *), void *arg);
+
 /* net_bind.c: sockets. */
 void net_close_fds(net_t *net);
 

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,24 +374,10 @@ static int worker_new(net_t *net, unsigned id, net_udp_worker_t **out)
 
 static int worker_start(net_t *net, net_udp_worker_t *w)
 {
-	if (net->conf.worker_init != NULL) {
-		int rc = net->conf.worker_init(net->conf.ctx, w->id, &w->ctx);
-		if (rc != DZ_OK) {
-			return rc;
-		}
-		w->ctx_made = true;
-	}
-	/* Workers block every signal: the daemon handles them on the loop. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int err = pthread_create(&w->thread, NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err != 0) {
-		return -err;
-	}
-	w->started = true;
-	return DZ_OK;
+	int rc = net_thread_start(net, w->id, &w->ctx, &w->ctx_made,
+	                          &w->thread, worker_main, w);
+	w->started = rc == DZ_OK;
+	return rc;
 }
 
 int net_udp_start(net_t *net)

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -662,24 +661,12 @@ static void *queue_main(void *arg)
 
 static int queue_start(net_t *net, net_xdp_queue_t *q)
 {
-	if (net->conf.worker_init != NULL) {
-		unsigned id = net->conf.udp_workers + 1 + q->qid;
-		int rc = net->conf.worker_init(net->conf.ctx, id, &q->ctx);
-		if (rc != DZ_OK) {
-			return rc;
-		}
-		q->ctx_made = true;
-	}
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int err = pthread_create(&q->thread, NULL, queue_main, q);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err != 0) {
-		return -err;
-	}
-	q->started = true;
-	return DZ_OK;
+	/* Context ids: UDP workers, the TCP loop, then one per queue. */
+	unsigned id = net->conf.udp_workers + 1 + q->qid;
+	int rc = net_thread_start(net, id, &q->ctx, &q->ctx_made, &q->thread,
+	                          queue_main, q);
+	q->started = rc == DZ_OK;
+	return rc;
 }
 
 int net_xdp_start(net_t *net)

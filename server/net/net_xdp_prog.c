@@ -144,6 +144,24 @@ static void match_v6(asm_t *a, const net_xdp_match_t *m, int next)
 	jump(a, BPF_JMP | BPF_JA, 0, 0, L_REDIRECT);
 }
 
+/* The listeners of \p family, each failing on to the next; none: PASS. */
+static void match_all(asm_t *a, const net_xdp_match_t *m, size_t n,
+                      int family)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].family != family) {
+			continue;
+		}
+		if (family == AF_INET) {
+			match_v4(a, &m[i], L_NEXT0 + (int)i);
+		} else {
+			match_v6(a, &m[i], L_NEXT0 + (int)i);
+		}
+		place(a, L_NEXT0 + (int)i);
+	}
+	jump(a, BPF_JMP | BPF_JA, 0, 0, L_PASS);
+}
+
 static void section_v6(asm_t *a, const net_xdp_match_t *m, size_t n)
 {
 	need_bytes(a, V6_MIN);
@@ -153,13 +171,7 @@ static void section_v6(asm_t *a, const net_xdp_match_t *m, size_t n)
 	load(a, BPF_B, R5, R2, V6_NEXT);
 	jump(a, BPF_JMP | BPF_JNE | BPF_K, R5, IPPROTO_UDP, L_PASS);
 	load(a, BPF_H, R8, R2, V6_DPORT);
-	for (size_t i = 0; i < n; i++) {
-		if (m[i].family == AF_INET6) {
-			match_v6(a, &m[i], L_NEXT0 + (int)i);
-			place(a, L_NEXT0 + (int)i);
-		}
-	}
-	jump(a, BPF_JMP | BPF_JA, 0, 0, L_PASS);
+	match_all(a, m, n, AF_INET6);
 }
 
 static void section_v4(asm_t *a, const net_xdp_match_t *m, size_t n)
@@ -175,13 +187,7 @@ static void section_v4(asm_t *a, const net_xdp_match_t *m, size_t n)
 	jump(a, BPF_JMP | BPF_JNE | BPF_K, R5, 0, L_PASS);
 	load(a, BPF_W, R7, R2, V4_DST);
 	load(a, BPF_H, R8, R2, V4_DPORT);
-	for (size_t i = 0; i < n; i++) {
-		if (m[i].family == AF_INET) {
-			match_v4(a, &m[i], L_NEXT0 + (int)i);
-			place(a, L_NEXT0 + (int)i);
-		}
-	}
-	jump(a, BPF_JMP | BPF_JA, 0, 0, L_PASS);
+	match_all(a, m, n, AF_INET);
 }
 
 static void tail(asm_t *a, int map_fd, int fallback)
