@@ -21,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/qps_lib.sh
 . "$top/bench/qps_lib.sh"
 
-report_only='' rounds=3 duration=10 lat_duration=5 lat_rate=20000 warmup=2
+report_only='' rounds=5 duration=6 lat_duration=8 lat_rate=20000 warmup=2
 servers="dynzoned-xdp knot-xdp $BENCH_SERVERS"
 client=${QPS_CLIENT:--T 2 -c 16 -q 200}
 records=100000
