@@ -89,26 +89,22 @@ static void load(asm_t *a, uint8_t size, uint8_t dst, uint8_t base,
 	emit(a, BPF_LDX | BPF_MEM | size, dst, base, off, 0);
 }
 
-/* Go to PASS unless the frame has \p need octets (r4 = data + need > end). */
-static void need_bytes(asm_t *a, int32_t need)
+/* Go to PASS when data + \p len compared with the frame's end (\p cmp:
+ * BPF_JGT - shorter than len, BPF_JLT - longer than len) holds. */
+static void length_check(asm_t *a, int32_t len, uint8_t cmp)
 {
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, R4, R2, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, R4, 0, 0, need);
-	jump(a, BPF_JMP | BPF_JGT | BPF_X, R4, 0, L_PASS);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, R4, 0, 0, len);
+	jump(a, BPF_JMP | cmp | BPF_X, R4, 0, L_PASS);
 	if (a->n > 0 && !a->overflow) {
 		a->out[a->n - 1].src_reg = R3;
 	}
 }
 
-/* Go to PASS if the frame is longer than \p max (data + max < end). */
-static void too_long(asm_t *a, int32_t max)
+/* Go to PASS unless the frame has \p need octets. */
+static void need_bytes(asm_t *a, int32_t need)
 {
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, R4, R2, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, R4, 0, 0, max);
-	jump(a, BPF_JMP | BPF_JLT | BPF_X, R4, 0, L_PASS);
-	if (a->n > 0 && !a->overflow) {
-		a->out[a->n - 1].src_reg = R3;
-	}
+	length_check(a, need, BPF_JGT);
 }
 
 /* A 16-bit field as the program loads it: network order read little-endian. */
@@ -250,7 +246,7 @@ int net_xdp_prog_build(const net_xdp_match_t *m, size_t n, int map_fd,
 	load(a, BPF_W, R2, R6, MD_DATA);
 	load(a, BPF_W, R3, R6, MD_DATA_END);
 	need_bytes(a, V4_MIN);
-	too_long(a, (int32_t)max_len);
+	length_check(a, (int32_t)max_len, BPF_JLT); /* longer: the stack */
 	load(a, BPF_H, R5, R2, ETH_TYPE);
 	jump(a, BPF_JMP | BPF_JEQ | BPF_K, R5, wire16(ETH_P_IP), L_V4);
 	jump(a, BPF_JMP | BPF_JNE | BPF_K, R5, wire16(ETH_P_IPV6), L_PASS);
