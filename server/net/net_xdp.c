@@ -53,7 +53,6 @@ struct net_xdp_queue {
 	struct xsk_ring_cons cq, rx;
 	uint64_t free_tx[RING_TX]; /* frame addresses free for answers */
 	unsigned nfree;
-	size_t resp_cap;
 	struct xdp_desc out[XDP_BATCH];
 	uint64_t done_rx[XDP_BATCH];
 	net_cmsg_buf_t ctrl;
@@ -67,6 +66,7 @@ struct net_xdp {
 	bool generic; /* attached in generic (SKB) mode: sockets copy */
 	unsigned nq;
 	net_xdp_queue_t **q;
+	size_t resp_cap; /* answer_cap() */
 	net_xdp_match_t match[NET_XDP_MATCH_MAX];
 	size_t nmatch;
 };
@@ -317,16 +317,23 @@ static int setup_queues(net_xdp_t *x, net_t *net, bool copy, char *err,
 			set_err(err, errlen, x->ifname, "AF_XDP socket", rc);
 			return rc;
 		}
-		size_t hdr = 62; /* the larger (IPv6) header */
-		size_t cap = FRAME_SIZE - hdr;
-		size_t mtu = x->mtu > 48 ? x->mtu - 48 : 0;
-		cap = cap < mtu ? cap : mtu;
-		cap = cap < net->conf.udp_max_payload
-		              ? cap
-		              : net->conf.udp_max_payload;
-		x->q[i]->resp_cap = cap < 512 ? 512 : cap;
 	}
 	return DZ_OK;
+}
+
+/*
+ * Largest answer: udp-max-payload, within what the interface MTU carries
+ * and a frame holds after the headers (the larger, IPv6, counted), never
+ * below 512 (RFC 1035 §4.2.1).
+ */
+static size_t answer_cap(const net_xdp_t *x, const net_t *net)
+{
+	size_t ip_udp = DZ_FRAME_HDR6_LEN - DZ_FRAME_ETH_LEN;
+	size_t cap = FRAME_SIZE - DZ_FRAME_HDR6_LEN;
+	size_t mtu = x->mtu > ip_udp ? x->mtu - ip_udp : 0;
+	cap = cap < mtu ? cap : mtu;
+	cap = cap < net->conf.udp_max_payload ? cap : net->conf.udp_max_payload;
+	return cap < 512 ? 512 : cap;
 }
 
 /*
@@ -360,6 +367,7 @@ static int setup(net_xdp_t *x, net_t *net, char *err, size_t errlen)
 		set_err(err, errlen, x->ifname, "attach", rc);
 		return rc;
 	}
+	x->resp_cap = answer_cap(x, net);
 	return setup_queues(x, net, x->generic, err, errlen);
 }
 
@@ -504,7 +512,7 @@ static int answer(net_xdp_queue_t *q, const uint8_t *frame, size_t len,
 	        .local = (const struct sockaddr *)&local,
 	        .transport = NET_UDP,
 	        .resp = out + hdr,
-	        .resp_cap = q->resp_cap,
+	        .resp_cap = net->xdp->resp_cap,
 	        .worker_ctx = q->ctx,
 	        .net = net,
 	        .udp_fd = net->udp_fds[li],
@@ -516,7 +524,7 @@ static int answer(net_xdp_queue_t *q, const uint8_t *frame, size_t len,
 		return 0;
 	}
 	free(nq.deferred); /* deferred, then answered now after all */
-	if (rlen <= 0 || (size_t)rlen > q->resp_cap) {
+	if (rlen <= 0 || (size_t)rlen > net->xdp->resp_cap) {
 		return -1;
 	}
 	int flen = dz_frame_write_reply(out, FRAME_SIZE, &f, (size_t)rlen);

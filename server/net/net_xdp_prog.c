@@ -7,6 +7,7 @@
 
 #include <linux/if_ether.h>
 
+#include "lib/net/frame.h"
 #include "lib/util/errcode.h"
 
 /*
@@ -19,12 +20,12 @@
 #define V4_PROTO 23
 #define V4_DST 30
 #define V4_DPORT 36
-#define V4_MIN 42 /* up to the end of the UDP header */
+#define V4_MIN DZ_FRAME_HDR4_LEN /* up to the end of the UDP header */
 #define V6_VER 14
 #define V6_NEXT 20
 #define V6_DST 38
 #define V6_DPORT 56
-#define V6_MIN 62
+#define V6_MIN DZ_FRAME_HDR6_LEN
 
 /* struct xdp_md fields the program reads. */
 #define MD_DATA 0

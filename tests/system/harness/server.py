@@ -32,6 +32,24 @@ def free_port(address: str) -> int:
     raise RuntimeError("no free port")
 
 
+def stop_all(servers, request, tail: int = 4000) -> None:
+    """Stop the servers (Dynzoned or peers) a test started, newest first. If
+    the test failed, print the end of each log and kill what can be killed,
+    so its files stay as they were for reading."""
+    rep = getattr(request.node, "rep_call", None)
+    failed = rep is not None and rep.failed
+    for srv in reversed(servers):
+        if not failed:
+            srv.stop()
+            continue
+        name = getattr(srv, "label", "") or srv.address
+        print(f"\n--- log of {name}:\n{srv.log_text()[-tail:]}")
+        if hasattr(srv, "kill"):
+            srv.kill()
+        else:
+            srv.stop()
+
+
 class Dynzoned:
     """A dynzoned under test: write_config/zone files, start(), query, ctl(), stop()."""
 

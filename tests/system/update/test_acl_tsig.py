@@ -13,6 +13,7 @@ import dns.rcode
 import dns.tsig
 import pytest
 
+from harness.server import stop_all
 from uclient import (ALGS, INITIAL_SERIAL, KEY, KEYS, NSUPDATE, ZONE, Key,
                      acl_yaml, new_update, nsupdate, rdatas, send,
                      send_wire, serial, signed_at, start_dz, wait_event)
@@ -31,13 +32,7 @@ def dzf(workdir, build_dir, request):
         made.append(srv)
         return srv
     yield make
-    rep = getattr(request.node, "rep_call", None)
-    for srv in made:
-        if rep is not None and rep.failed:
-            srv.kill()
-            print(f"\ndynzoned log:\n{srv.log_text()[-3000:]}")
-        else:
-            srv.stop()
+    stop_all(made, request, tail=3000)
 
 
 def add_a(owner="new." + Z, key=None, rdata="192.0.2.99", rdtype="A"):

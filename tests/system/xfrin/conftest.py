@@ -2,6 +2,8 @@
 """Fixtures of the transfer-in tests: every dynzoned started is stopped after the test (logs shown on failure)."""
 import pytest
 
+from harness.server import stop_all
+
 
 @pytest.fixture
 def servers(request):
@@ -9,12 +11,4 @@ def servers(request):
     stopped after the test, its log printed if the test failed."""
     made = []
     yield made
-    rep = getattr(request.node, "rep_call", None)
-    failed = rep is not None and rep.failed
-    for srv in reversed(made):
-        if failed:
-            print(f"\n--- log of {srv.address}:\n{srv.log_text()[-6000:]}")
-        if hasattr(srv, "kill") and failed:
-            srv.kill()
-        else:
-            srv.stop()
+    stop_all(made, request, tail=6000)

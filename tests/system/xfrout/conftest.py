@@ -2,6 +2,7 @@
 """Fixtures of the transfer-out tests: dynzoned primaries stopped after each test (log shown on failure)."""
 import pytest
 
+from harness.server import stop_all
 from xclient import start_primary
 
 
@@ -16,10 +17,4 @@ def primary(workdir, build_dir, request):
         made.append(srv)
         return srv
     yield make
-    rep = getattr(request.node, "rep_call", None)
-    for srv in made:
-        if rep is not None and rep.failed:
-            srv.kill()
-            print(f"\ndynzoned log:\n{srv.log_text()[-4000:]}")
-        else:
-            srv.stop()
+    stop_all(made, request)

@@ -16,6 +16,7 @@ import dns.rrset
 import pytest
 
 from harness.peers import Bind, Knot
+from harness.server import stop_all
 from harness.wait import wait_until
 from xclient import (BIND_ADDR, KEY, KNOT_ADDR, PRIMARY, ZONE, acl_yaml,
                      events, new_update, send, serial, wait_event)
@@ -136,11 +137,7 @@ def secondary(workdir, request):
         p.start({ZONE: Path("unused")}, timeout=60)
         return p
     yield make
-    rep = getattr(request.node, "rep_call", None)
-    for p in made:
-        p.stop()
-        if rep is not None and rep.failed:
-            print(f"\n{p.label} log:\n{p.log_text()[-4000:]}")
+    stop_all(made, request)
 
 
 def test_bind_secondary_takes_axfr_then_ixfr(primary, secondary):
